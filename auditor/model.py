@@ -216,7 +216,7 @@ class Journey:
     scenario_path: str
     device: Device
     stages: tuple[StageCapture, ...]
-    failure: StepFailure | None = None
+    failures: tuple[StepFailure, ...] = ()  # more than one only with on_error: continue
     stopped: str | None = None  # a deliberate stop, e.g. before placing a real order
     started_at: str = ""
     duration_ms: float = 0.0
@@ -228,6 +228,10 @@ class Journey:
     @property
     def id(self) -> str:
         return f"{slug(self.scenario)}--{slug(self.device.name)}"
+
+    @property
+    def failure(self) -> StepFailure | None:
+        return self.failures[0] if self.failures else None
 
     def stage(self, stage_id: str) -> StageCapture | None:
         for s in self.stages:

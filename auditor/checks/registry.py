@@ -1,0 +1,17 @@
+"""The one place a check is registered: add its module here, in report order."""
+from __future__ import annotations
+
+from types import ModuleType
+
+ALL_CHECKS: tuple[ModuleType, ...] = ()
+
+
+def check_ids() -> tuple[str, ...]:
+    return tuple(m.META.id for m in ALL_CHECKS)
+
+
+def by_id(check_id: str) -> ModuleType | None:
+    for m in ALL_CHECKS:
+        if m.META.id == check_id:
+            return m
+    return None

@@ -1,0 +1,132 @@
+"""The one mapping from scenario actions to Playwright calls.
+
+    goto: /cart                                    page.goto(base_url + "/cart")
+    click: "text=Checkout"                         page.click(selector)
+    fill: {selector: "#email", value: "a@b.c"}     page.fill(selector, value)
+    select: {selector: "#country", value: "US"}    page.select_option(selector, value|label)
+    check / uncheck: "#terms"                      page.check(selector)
+    press: {selector: "#q", key: Enter}            page.press(selector, key)   (no selector: keyboard)
+    wait_for: ".cart-count"                        page.wait_for_selector(selector)
+    hover: "nav .menu"                             page.hover(selector)
+    dismiss: "#cookie-accept"                      click when present, never fails
+    place_order: "#place-order"                    click, but only when the scenario allows it
+"""
+from __future__ import annotations
+
+import re
+import time
+from typing import Callable
+from urllib.parse import urljoin
+
+from ..scenario.types import Action
+
+# A click whose target reads like this submits a purchase: treated as place_order even when the
+# scenario wrote `click`, so a typo in a scenario cannot place a real order.
+FINAL_SUBMIT_RE = re.compile(
+    r"place (my |your )?order|complete (my |your )?(order|purchase)|confirm (and pay|order|purchase|payment)"
+    r"|submit order|pay now|buy now|order now|pay \$|pay €|pay £|zahlungspflichtig|jetzt kaufen|"
+    r"commander et payer|confirmar (pedido|compra)|conferma ordine|bestelling plaatsen|zamawiam",
+    re.I)
+
+
+class SubmitBlocked(Exception):
+    """The scenario reached the final purchase without allow_submit: true."""
+
+
+def _goto(page, action: Action, base_url: str, timeout: float) -> None:
+    url = urljoin(base_url.rstrip("/") + "/", action.value or "") if not re.match(r"^[a-z][a-z0-9+.-]*:", action.value or "", re.I) else action.value
+    page.goto(url, timeout=timeout, wait_until="load")
+
+
+def _click(page, action: Action, base_url: str, timeout: float) -> None:
+    page.click(action.selector, timeout=timeout)
+
+
+def _fill(page, action: Action, base_url: str, timeout: float) -> None:
+    page.fill(action.selector, action.value or "", timeout=timeout)
+
+
+def _select(page, action: Action, base_url: str, timeout: float) -> None:
+    # A value first, then a visible label: scenarios are written by people reading the page.
+    try:
+        page.select_option(action.selector, value=action.value, timeout=timeout)
+    except Exception:
+        page.select_option(action.selector, label=action.value, timeout=timeout)
+
+
+def _check(page, action: Action, base_url: str, timeout: float) -> None:
+    page.check(action.selector, timeout=timeout)
+
+
+def _uncheck(page, action: Action, base_url: str, timeout: float) -> None:
+    page.uncheck(action.selector, timeout=timeout)
+
+
+def _press(page, action: Action, base_url: str, timeout: float) -> None:
+    if action.selector:
+        page.press(action.selector, action.value or "Enter", timeout=timeout)
+    else:
+        page.keyboard.press(action.value or "Enter")
+
+
+def _wait_for(page, action: Action, base_url: str, timeout: float) -> None:
+    page.wait_for_selector(action.selector, timeout=timeout, state="visible")
+
+
+def _hover(page, action: Action, base_url: str, timeout: float) -> None:
+    page.hover(action.selector, timeout=timeout)
+
+
+def _dismiss(page, action: Action, base_url: str, timeout: float) -> None:
+    loc = page.locator(action.selector).first
+    try:
+        loc.wait_for(state="visible", timeout=min(timeout, 1500))
+    except Exception:
+        return  # nothing to dismiss
+    loc.click(timeout=timeout)
+
+
+ACTIONS: dict[str, Callable] = {
+    "goto": _goto, "click": _click, "fill": _fill, "select": _select, "check": _check,
+    "uncheck": _uncheck, "press": _press, "wait_for": _wait_for, "hover": _hover,
+    "dismiss": _dismiss, "place_order": _click,
+}
+
+# How long an optional action waits for its element before it is skipped.
+OPTIONAL_WAIT_MS = 1200
+
+
+def is_final_submit(page, action: Action, stage_kind: str) -> bool:
+    if action.kind == "place_order":
+        return True
+    if action.kind not in ("click", "press") or not action.selector:
+        return False
+    try:
+        loc = page.locator(action.selector).first
+        text = " ".join(filter(None, (loc.inner_text(timeout=500),
+                                      loc.get_attribute("value", timeout=500) or "",
+                                      loc.get_attribute("aria-label", timeout=500) or "")))
+    except Exception:
+        return False
+    return bool(FINAL_SUBMIT_RE.search(text))
+
+
+def run_action(page, action: Action, *, base_url: str, timeout_ms: float) -> bool:
+    """Run one action. Returns False when an optional action was skipped."""
+    timeout = float(action.timeout_ms or timeout_ms)
+    if action.optional and action.selector and action.kind not in ("goto", "dismiss"):
+        try:
+            page.locator(action.selector).first.wait_for(state="visible", timeout=min(timeout, OPTIONAL_WAIT_MS))
+        except Exception:
+            return False
+    ACTIONS[action.kind](page, action, base_url, timeout)
+    return True
+
+
+def wait_ready(page, timeout_ms: float, ready: str | None = None) -> None:
+    """After a step's actions: the navigation they started has loaded, and the ready selector shows."""
+    start = time.monotonic()
+    page.wait_for_load_state("load", timeout=timeout_ms)
+    if ready:
+        left = max(1000.0, timeout_ms - (time.monotonic() - start) * 1000)
+        page.wait_for_selector(ready, state="visible", timeout=left)

@@ -1,0 +1,30 @@
+"""Shared fixtures. The browser comes from pytest-playwright's fixtures, launched through
+auditor's own browser resolution so tests use exactly what users get."""
+from __future__ import annotations
+
+import pytest
+
+from auditor.walk.browser import launch_args, resolve_browser
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    choice = resolve_browser()
+    args = dict(browser_type_launch_args)
+    args["args"] = launch_args()
+    args["headless"] = True
+    if choice.executable:
+        args["executable_path"] = choice.executable
+    return args
+
+
+@pytest.fixture
+def capture_html(browser, tmp_path):
+    """capture_html(html, stage="checkout", kind=None, url=..., device="desktop") -> StageCapture"""
+    from auditor.walk.snapshot import capture_html as _capture
+
+    def make(html: str, **kwargs):
+        kwargs.setdefault("run_dir", tmp_path)
+        return _capture(browser, html, **kwargs)
+
+    return make

@@ -1,0 +1,51 @@
+"""The in-page collector: element table, accessible names, boxes, masking, timing."""
+from auditor.walk.snapshot import capture_html as _capture
+
+FORM = """<!doctype html><html lang="en"><head><title>Checkout</title></head><body>
+<h1>Checkout</h1>
+<form id="co" action="/pay" method="post">
+  <label for="email">Email address</label><input id="email" name="email" type="email" autocomplete="email" required>
+  <label>Full name <input name="name" autocomplete="name"></label>
+  <input name="phone" placeholder="Phone">
+  <input type="hidden" name="csrf" value="tok">
+  <div style="display:none"><input id="line2" name="line2"></div>
+  <input id="cc" name="cardnumber" autocomplete="cc-number" value="4111111111111111">
+  <span aria-label="secure">🔒</span>
+  <table><tr><td>Shipping</td><td><del>$9.00</del> $4.95</td></tr></table>
+  <button type="submit">Continue</button>
+</form></body></html>"""
+
+
+def test_element_table_names_boxes_and_visibility(capture_html):
+    cap = capture_html(FORM)
+    by = {e.selector: e for e in cap.elements}
+    email = by["#email"]
+    assert (email.tag, email.type, email.role, email.name, email.name_source) == ("input", "email", "textbox", "Email address", "label")
+    assert email.attrs["required"] == "required" and email.attrs["autocomplete"] == "email"
+    assert email.visible and email.box and email.box.width > 0 and email.form == "#co"
+    name = next(e for e in cap.elements if e.attrs.get("name") == "name")
+    assert name.name == "Full name" and name.name_source == "label"
+    phone = next(e for e in cap.elements if e.attrs.get("name") == "phone")
+    assert phone.name_source == "placeholder"
+    assert not by["#line2"].visible, "inputs inside display:none are in the table but not visible"
+    assert not next(e for e in cap.elements if e.attrs.get("name") == "csrf").visible
+    struck = [e for e in cap.elements if e.struck]
+    assert any(e.text == "$9.00" for e in struck)
+    assert cap.status == 200 and cap.title == "Checkout" and cap.lang == "en" and cap.secure_context
+    assert cap.timing.ttfb_ms is not None and cap.timing.load_ms is not None and cap.timing.navigated
+
+
+def test_selectors_are_unique(capture_html, page):
+    cap = capture_html(FORM)
+    page.set_content(FORM)
+    for el in cap.elements:
+        assert page.locator(el.selector).count() == 1, el.selector
+
+
+def test_sensitive_values_never_reach_dom_or_table(capture_html):
+    cap = capture_html(FORM, secrets=frozenset({"Email address"}))
+    assert "4111111111111111" not in cap.dom
+    assert "••••" in cap.dom
+    assert all("4111" not in str(e.attrs) for e in cap.elements)
+    # a secret value is masked wherever the page shows it
+    assert "Email address" not in cap.dom and all(e.name != "Email address" for e in cap.elements)
