@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -23,6 +24,7 @@ MAX_BYTES = 256 * 1024  # a scenario or policy is a few KB; a bigger file is a m
 MAX_DEPTH = 40
 _YAML_TYPES = {"map", "seq", "str", "int", "float", "bool", "null", "timestamp", "binary"}
 _TAG_PREFIX = "tag:yaml.org,2002:"
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
 
 
 @dataclass(eq=False, slots=True)
@@ -73,9 +75,12 @@ def short(text: str, limit: int = 40) -> str:
 
 
 def join(path: str, key: str | int) -> str:
-    """Dotted key path: join("steps[2]", "actions") → "steps[2].actions"; ints index lists."""
+    """Dotted key path: join("steps[2]", "actions") → "steps[2].actions"; ints index lists, and
+    a key that is not a plain name is quoted (``steps[0]['a: b']``) so a path stays one line."""
     if isinstance(key, int):
         return f"{path}[{key}]"
+    if not _PLAIN_KEY.match(key):
+        return f"{path}[{short(key)!r}]"
     return f"{path}.{key}" if path else key
 
 
@@ -267,13 +272,16 @@ class Source:
         if node.kind != "map":
             self._wrong(node, key, "a mapping", hint)
             return None
+        misspelled = set()
         if table is not None:
             for name in node.value:
                 if name not in table:
-                    self.fail(node.key_lines[name], join(key, name), f"unknown key {short(name)!r}",
-                              suggest(name, table))
+                    hint = suggest(name, table)
+                    self.fail(node.key_lines[name], join(key, name), f"unknown key {short(name)!r}", hint)
+                    misspelled.add(hint)
         for name in required:
-            if name not in node.value:
+            # "unknown key 'actoins' (did you mean 'actions'?)" already says it all
+            if name not in node.value and f"did you mean {name!r}?" not in misspelled:
                 example = getattr(table.get(name) if table else None, "example", None)
                 self.fail(node, key, f"missing required key {name!r}",
                           f"add it, e.g. {example}" if example else None)
@@ -316,8 +324,8 @@ class Source:
             return default
         return node.value if isinstance(node.value, str) else node.raw
 
-    def integer(self, node: Node | None, key: str, default: int, *, minimum: int | None = None,
-                maximum: int | None = None) -> int:
+    def integer(self, node: Node | None, key: str, default: int | None, *, minimum: int | None = None,
+                maximum: int | None = None) -> int | None:
         if node is None:
             return default
         v = node.value

@@ -127,11 +127,11 @@ DEVICE: dict[str, Key] = {
 }
 
 ACTION_OPTIONS: dict[str, Key] = {
-    "selector": Key("selector", REQUIRED, "The element to act on (Playwright selector: CSS, text=, role=…).",
+    "selector": Key("selector", "see *Actions*", "The element to act on (Playwright selector: CSS, text=, role=…).",
                     'selector: "#email"'),
-    "value": Key("text", REQUIRED, "Text to type (`fill`) or option to pick (`select`); may use `${var}`.",
+    "value": Key("text", "see *Actions*", "Text to type (`fill`) or option to pick (`select`); may use `${var}`.",
                  'value: "${email}"'),
-    "key": Key("key name", REQUIRED, "Key to press (`press`), as Playwright names it.", "key: Enter"),
+    "key": Key("key name", "see *Actions*", "Key to press (`press`), as Playwright names it.", "key: Enter"),
     "timeout_ms": Key("integer ≥ 1", "limits.step_timeout_ms", "Timeout of this action.",
                       "timeout_ms: 5000"),
     "optional": Key("boolean", "false", "A missing element is not a failure (a banner that may not show).",
@@ -186,7 +186,7 @@ def reference_markdown() -> str:
             default = "**required**" if k.default is None else _cell(k.default)
             out.append(f"| `{name}` | {_cell(k.type)} | {default} | {_cell(k.doc)} | `{_cell(k.example)}` |")
         out.append("")
-    out += ["### Actions", "", "| action | string form | mapping keys | meaning | example |",
+    out += ["### Actions", "", "Mapping keys marked `?` may be left out.", "", "| action | string form | mapping keys | meaning | example |",
             "|---|---|---|---|---|"]
     for name, a in ACTIONS.items():
         keys = "—" if a.keys is None else ", ".join(
