@@ -1,2 +1,252 @@
-def main(argv=None):
-    raise SystemExit("not yet")
+"""Command line. Exit codes are a contract (see errors.py):
+0 passed · 1 gate failed · 2 usage or configuration error · 3 the site could not be audited."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from .errors import EXIT_CODES, EXIT_OK, EXIT_USAGE, AuditorError, ConfigError
+from .model import AuditRun, severity_rank
+
+THROTTLES = ("none", "mobile", "slow-3g", "desktop")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits with 2 on bad usage already; route its message through our format."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"auditor: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, found {text!r}")
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, found {n}")
+    return n
+
+
+def add_audit_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", type=Path, default=Path("reports"), help="report root directory (default: reports/)")
+    p.add_argument("--device", action="append", default=[], metavar="NAME",
+                   help="audit only this device (repeatable; default: the scenario's devices)")
+    p.add_argument("--repeat", type=_positive, default=1, metavar="N",
+                   help="load every stage N times and report the median timing (default 1; 5 is stable)")
+    p.add_argument("--throttle", choices=THROTTLES, default="none", help="network/CPU throttling profile")
+    p.add_argument("--workers", type=_positive, default=1, metavar="N", help="walk journeys in N parallel processes")
+    p.add_argument("--policy", type=Path, help="policy file (default: ./auditor.yaml when present)")
+    p.add_argument("--fail-on", choices=("info", "minor", "major", "critical", "never"),
+                   help="lowest severity that fails the gate (default: the policy's, else major)")
+    p.add_argument("--browser-path", help="Chromium executable (else $AUDITOR_CHROMIUM, Playwright's, system)")
+    p.add_argument("--connect", metavar="WS_ENDPOINT", help="use a remote Playwright browser server")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="auditor", description="Walk a web shop like a shopper and report the friction it feels.")
+    parser.add_argument("--version", action="version", version=f"auditor {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    run = sub.add_parser("run", help="audit one or more scenarios")
+    run.add_argument("scenarios", nargs="+", type=Path, metavar="SCENARIO")
+    run.add_argument("--base-url", help="override the scenarios' base_url (also: $AUDITOR_BASE_URL)")
+    add_audit_options(run)
+
+    demo = sub.add_parser("demo", help="serve the bundled demo shop and audit it")
+    demo.add_argument("--profile", choices=("clean", "friction"), action="append",
+                      help="audit only this profile (default: both)")
+    demo.add_argument("--toggles", help="extra demo-shop toggles, e.g. 'slow=product:1500,late_fees'")
+    add_audit_options(demo)
+
+    doctor = sub.add_parser("doctor", help="say which browser will be used and why, or how to get one")
+    doctor.add_argument("--browser-path")
+
+    check = sub.add_parser("check", help="re-run the checks on a saved run (no browser)")
+    check.add_argument("run_dir", type=Path)
+    check.add_argument("--policy", type=Path)
+    check.add_argument("--fail-on", choices=("info", "minor", "major", "critical", "never"))
+    check.add_argument("--out", type=Path, help="write the re-checked report here (default: in place)")
+    return parser
+
+
+# ---- helpers -------------------------------------------------------------------------------------
+
+def _progress(quiet: bool):
+    if quiet:
+        return None
+    start = time.monotonic()
+
+    def say(text: str) -> None:
+        print(f"[{time.monotonic() - start:6.1f}s] {text}", file=sys.stderr, flush=True)
+    return say
+
+
+def load_policy(path: Path | None, fail_on: str | None, inline=None):
+    from .policy import DEFAULT_POLICY, load_policy_file
+
+    policy = DEFAULT_POLICY
+    if path is None and Path("auditor.yaml").is_file():
+        path = Path("auditor.yaml")
+    if path is not None:
+        policy = load_policy_file(path)
+    if fail_on:
+        from dataclasses import replace
+        policy = replace(policy, fail_on=fail_on)
+    return policy
+
+
+def audit_options(args, **extra):
+    from .audit import AuditOptions
+
+    return AuditOptions(out_dir=args.out, devices=tuple(args.device), repeat=args.repeat, throttle=args.throttle,
+                        workers=args.workers, browser_path=args.browser_path, connect=args.connect,
+                        policy=load_policy(args.policy, args.fail_on), debug=args.debug,
+                        progress=_progress(args.quiet), **extra)
+
+
+def summary_lines(run: AuditRun, run_dir: Path) -> list[str]:
+    lines = []
+    for j in run.journeys:
+        state = "ok"
+        if j.failure:
+            state = f"FAILED at {j.failure.stage}: {j.failure.kind}: {j.failure.message[:100]}"
+        elif j.stopped:
+            state = "stopped before placing the order"
+        lines.append(f"  {j.scenario} [{j.device.name}]: {len(j.stages)} stages, {state}")
+    by_check: dict[str, list] = {}
+    for r in run.results:
+        by_check.setdefault(r.check, []).append(r)
+    for check, results in by_check.items():
+        findings = [f for r in results for f in r.findings]
+        errors = [r for r in results if r.outcome == "error"]
+        if errors:
+            verdict = f"ERROR ({errors[0].reason})"
+        elif findings:
+            worst = max(findings, key=lambda f: severity_rank(f.severity))
+            verdict = f"FAIL  {len(findings)} finding(s), worst {worst.severity}: {worst.title}"
+        elif all(r.outcome == "not_applicable" for r in results):
+            verdict = "n/a   " + (results[0].reason or "")
+        else:
+            verdict = "pass"
+        lines.append(f"  {check:<24} {verdict}"[:160])
+    gate = run.gate
+    if gate:
+        lines.append(f"  gate (fail on {gate.fail_on}): {'PASSED' if gate.passed else 'FAILED'}"
+                     f" → exit {gate.exit_code} ({EXIT_CODES.get(gate.exit_code, '')})")
+    lines.append(f"  report: {(run_dir / 'index.html').resolve()}")
+    return lines
+
+
+# ---- commands ------------------------------------------------------------------------------------
+
+def cmd_run(args) -> int:
+    from .audit import audit
+    from .scenario.load import load_scenario
+
+    base_url = args.base_url or os.environ.get("AUDITOR_BASE_URL") or None
+    scenarios = [load_scenario(p, base_url=base_url) for p in args.scenarios]
+    opts = audit_options(args)
+    run, run_dir = audit(scenarios, opts)
+    print("\n".join(summary_lines(run, run_dir)))
+    return run.gate.exit_code if run.gate else EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    from .audit import audit
+    from .demo import PROFILES, DemoShop, parse_toggles
+    from .scenario.load import load_scenario
+
+    scenario_path = Path(__file__).parent / "demo" / "demo-shop.yaml"
+    profiles = args.profile or ["clean", "friction"]
+    try:
+        extra = parse_toggles(args.toggles) if args.toggles else None
+    except ValueError as exc:
+        raise ConfigError(str(exc), key="--toggles") from None
+    worst = EXIT_OK
+    out = []
+    for name in profiles:
+        toggles = PROFILES[name] if extra is None else PROFILES[name].merge(extra)
+        with DemoShop(toggles) as shop:
+            sc = load_scenario(scenario_path, base_url=shop.url)
+            from dataclasses import replace
+            sc = replace(sc, name=f"{sc.name} [{name}]")
+            opts = audit_options(args, label=f"demo-{name}", extra={"demo_profile": name,
+                                                                       "demo_toggles": toggles.describe()})
+            if opts.progress:
+                opts.progress(f"demo shop ({name}: {toggles.describe()}) at {shop.url}")
+            run, run_dir = audit([sc], opts)
+        out.append((name, run, run_dir))
+        if run.gate and run.gate.exit_code == 3:
+            worst = 3
+    for name, run, run_dir in out:
+        print(f"\n== demo profile '{name}' ==")
+        print("\n".join(summary_lines(run, run_dir)))
+    print("\nOpen the reports:")
+    for name, run, run_dir in out:
+        print(f"  {name:>8}: {(run_dir / 'index.html').resolve()}")
+    # The friction profile is meant to fail the gate: `demo` exits non-zero only if a walk broke.
+    return worst
+
+
+def cmd_doctor(args) -> int:
+    from .walk.browser import doctor_report
+
+    ok, text = doctor_report(args.browser_path)
+    print(text)
+    return EXIT_OK if ok else EXIT_USAGE
+
+
+def cmd_check(args) -> int:
+    from dataclasses import replace
+
+    from .audit import AuditOptions, check_run
+    from .report import load_captures, load_report, write_report
+
+    if not (args.run_dir / "report.json").is_file():
+        raise ConfigError("not a run directory: report.json is missing", path=str(args.run_dir))
+    old = load_report(args.run_dir / "report.json")
+    journeys = load_captures(args.run_dir)
+    opts = AuditOptions(policy=load_policy(args.policy, args.fail_on), debug=args.debug)
+    run = check_run(journeys, opts, old.run_id, options=dict(old.options) | {"rechecked": True})
+    out_dir = args.out or args.run_dir
+    if out_dir != args.run_dir:
+        import shutil
+        shutil.copytree(args.run_dir, out_dir, dirs_exist_ok=True)
+    write_report(run, out_dir, previous=old)
+    print("\n".join(summary_lines(run, out_dir)))
+    return run.gate.exit_code if run.gate else EXIT_OK
+
+
+COMMANDS = {"run": cmd_run, "demo": cmd_demo, "doctor": cmd_doctor, "check": cmd_check}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return COMMANDS[args.command](args)
+    except AuditorError as exc:
+        if args.debug:
+            raise
+        print(f"auditor: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("auditor: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -28,3 +28,9 @@ class Policy:
 
 
 DEFAULT_POLICY = Policy()
+
+
+def load_policy_file(path) -> Policy:
+    """Load and validate a policy YAML file (see docs/policy.md)."""
+    from .errors import PolicyError
+    raise PolicyError("policy files are not supported yet", path=str(path))

@@ -1,0 +1,148 @@
+"""The pipeline in one place: scenarios → walk → checks → gate → report files.
+
+    plan_jobs()   Scenario × Device → ordered jobs (the unit of sharding and of workers)
+    walk_jobs()   jobs → Journeys (browser work; serial here, processes in parallel.py)
+    check_run()   Journeys → CheckResults → AuditRun with its gate verdict
+    write()       AuditRun → reports/<run-id>/
+"""
+from __future__ import annotations
+
+import os
+import secrets as _secrets
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+from . import __version__
+from .checks.runner import run_checks
+from .gate.verdict import decide
+from .model import AuditRun, Device, Journey, slug
+from .policy import DEFAULT_POLICY, Policy
+from .scenario.types import Scenario
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Job:
+    scenario: Scenario
+    device: Device
+
+    @property
+    def key(self) -> str:
+        return f"{self.scenario.path}::{self.scenario.name}::{self.device.name}"
+
+
+@dataclass
+class AuditOptions:
+    out_dir: Path = Path("reports")
+    devices: tuple[str, ...] = ()  # only these device names (empty: the scenario's own list)
+    repeat: int = 1
+    throttle: str = "none"
+    workers: int = 1
+    browser_path: str | None = None
+    connect: str | None = None  # ws endpoint of a remote Playwright browser server
+    policy: Policy = DEFAULT_POLICY
+    debug: bool = False
+    progress: Progress | None = None
+    run_id: str | None = None
+    label: str = ""  # goes into the run id: demo profile, shard…
+    extra: dict = field(default_factory=dict)  # recorded in run.options
+
+
+def new_run_id(label: str = "") -> str:
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    return "-".join(p for p in (stamp, slug(label) if label else "", _secrets.token_hex(2)) if p)
+
+
+def plan_jobs(scenarios: Sequence[Scenario], devices: Sequence[str] = ()) -> list[Job]:
+    """Deterministic order: scenarios as given, devices as each scenario lists them."""
+    jobs = []
+    for sc in scenarios:
+        for dev in sc.devices:
+            if devices and dev.name not in devices:
+                continue
+            jobs.append(Job(sc, dev))
+    return jobs
+
+
+@contextmanager
+def browser_session(browser_path: str | None = None, connect: str | None = None) -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    from .walk.browser import launch, resolve_browser
+
+    with sync_playwright() as p:
+        if connect:
+            from .errors import BrowserNotFound
+            try:
+                browser = p.chromium.connect(connect)
+            except Exception as exc:  # noqa: BLE001
+                raise BrowserNotFound(f"could not connect to the browser server at {connect}: "
+                                      f"{str(exc).splitlines()[0]}") from exc
+        else:
+            browser = launch(p, resolve_browser(browser_path))
+        try:
+            yield browser
+        finally:
+            try:
+                browser.close()
+            except Exception:  # noqa: BLE001 - a crashed browser is already reported by its journeys
+                pass
+
+
+def walk_jobs(jobs: Sequence[Job], opts: AuditOptions, run_dir: Path, *, contended: bool = False) -> list[Journey]:
+    from .walk.walker import WalkOptions, walk_journey
+
+    journeys: list[Journey] = []
+    with tempfile.TemporaryDirectory(prefix="auditor-state-") as state_dir, \
+            browser_session(opts.browser_path, opts.connect) as browser:
+        wopts = WalkOptions(run_dir=run_dir, repeat=opts.repeat, throttle=opts.throttle, contended=contended,
+                            progress=opts.progress, state_dir=Path(state_dir))
+        for job in jobs:
+            if opts.progress:
+                opts.progress(f"walking {job.scenario.name} on {job.device.name}")
+            journeys.append(walk_journey(browser, job.scenario, job.device, wopts))
+    return journeys
+
+
+def check_run(journeys: Sequence[Journey], opts: AuditOptions, run_id: str, *, options: dict | None = None) -> AuditRun:
+    results = []
+    for j in journeys:
+        results.extend(run_checks(j, opts.policy, debug=opts.debug))
+    run = AuditRun(run_id=run_id, created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                   journeys=tuple(journeys), results=tuple(results), options=options or {},
+                   tool_version=__version__)
+    return replace(run, gate=decide(run, opts.policy))
+
+
+def run_options(opts: AuditOptions, scenarios: Sequence[Scenario]) -> dict:
+    return {"repeat": opts.repeat, "throttle": opts.throttle, "workers": opts.workers,
+            "policy": opts.policy.path or "(defaults)", "fail_on": opts.policy.fail_on,
+            "scenarios": [{"name": s.name, "path": s.path, "base_url": s.base_url} for s in scenarios],
+            "python": sys.version.split()[0], "cpus": os.cpu_count(), **opts.extra}
+
+
+def audit(scenarios: Sequence[Scenario], opts: AuditOptions) -> tuple[AuditRun, Path]:
+    """Walk, check, gate and write the report. Returns the run and its directory."""
+    from .report import write_report
+
+    run_id = opts.run_id or new_run_id(opts.label or (scenarios[0].name if len(scenarios) == 1 else "audit"))
+    run_dir = Path(opts.out_dir) / run_id
+    run_dir.mkdir(parents=True, exist_ok=True)
+    jobs = plan_jobs(scenarios, opts.devices)
+    t0 = time.monotonic()
+    if opts.workers > 1 and len(jobs) > 1:
+        from .parallel import walk_parallel
+        journeys = walk_parallel(jobs, opts, run_dir)
+    else:
+        journeys = walk_jobs(jobs, opts, run_dir)
+    walk_s = time.monotonic() - t0
+    run = check_run(journeys, opts, run_id, options=run_options(opts, scenarios) | {"walk_seconds": round(walk_s, 2)})
+    write_report(run, run_dir)
+    return run, run_dir
