@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from types import ModuleType
 
-ALL_CHECKS: tuple[ModuleType, ...] = ()
+from . import surprise_fees, trust_signals
+
+ALL_CHECKS: tuple[ModuleType, ...] = (trust_signals, surprise_fees)
 
 
 def check_ids() -> tuple[str, ...]:
