@@ -1,0 +1,253 @@
+"""Evidence boxes and numbered callouts on the stage screenshots (Pillow).
+
+Coordinate spaces: evidence boxes are CSS px in page space; a screenshot is device px
+(CSS × ``device_scale_factor``), and an annotated image may be shrunk again for a long page.
+``css_to_px`` is the only place one space becomes the other: every caller passes the whole
+factor (device scale × output scale) and boxes already shifted into the image's CSS origin.
+
+Nothing read from the page is ever drawn: badges carry the finding number and severity only,
+so hostile text cannot reach an image and no font needs to cover every script. The walker has
+already painted sensitive fields over; boxes are drawn *outside* evidence elements, so a masked
+field stays exactly as masked.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from PIL import Image, ImageDraw
+
+from ..model import AuditRun, Evidence, Rect, StageCapture, slug
+from .catalog import Item
+from .draw import BADGE_CSS, EXT, Badges, badge_height, banner, draw_box, encode, numbers, stroke
+from .paths import inside
+
+# ---- size budget (measured; see docs/report-schema.md "Images") -------------------------------------
+STAGE_BUDGET_BYTES = 400_000  # one annotated stage image
+CROP_BUDGET_BYTES = 90_000  # one zoomed crop
+STAGE_MAX_WIDTH_PX = 1400  # about 2× the column the report shows it in
+STAGE_MAX_HEIGHT_PX = 5000  # taller pages are shrunk (down to MIN_SHRINK) and then cut; crops show the rest
+STAGE_MIN_SHRINK = 0.5
+CROP_MARGIN_CSS = 40.0
+CROP_MIN_CSS = (360.0, 200.0)
+CROP_MAX_CSS = (1200.0, 900.0)  # larger evidence: crop around its first box only
+CROP_MAX_PX = (960, 720)
+
+
+def css_to_px(rect: Rect, scale: float) -> tuple[int, int, int, int]:
+    """The one CSS→image conversion: (left, top, right, bottom) in image pixels, right/bottom exclusive."""
+    return (math.floor(rect.x * scale + 0.5), math.floor(rect.y * scale + 0.5),
+            math.floor(rect.right * scale + 0.5), math.floor(rect.bottom * scale + 0.5))
+
+
+def clamp(rect: Rect, width: float, height: float) -> Rect | None:
+    """The part of ``rect`` inside (0, 0, width, height), or None when nothing of it is."""
+    x0, y0 = max(rect.x, 0.0), max(rect.y, 0.0)
+    x1, y1 = min(rect.right, width), min(rect.bottom, height)
+    if x1 <= x0 or y1 <= y0:
+        return None
+    return Rect(x0, y0, x1 - x0, y1 - y0)
+
+
+# ---- per stage and per finding --------------------------------------------------------------------
+
+
+@dataclass
+class Annotations:
+    """What annotate_run wrote, keyed the way the report looks things up."""
+
+    stages: dict[tuple[str, str], str] = field(default_factory=dict)  # (journey id, stage id) → rel path
+    crops: dict[int, str] = field(default_factory=dict)  # finding number → rel path
+    located: dict[int, str] = field(default_factory=dict)  # number → on-page | below-capture | … (see LOCATED)
+    cut_css: dict[tuple[str, str], float] = field(default_factory=dict)  # stage image shows only this much page
+    bytes: dict[str, int] = field(default_factory=dict)  # rel path → size
+    dims: dict[str, tuple[int, int]] = field(default_factory=dict)  # rel path → (width, height) px
+
+
+LOCATED = {
+    "on-page": "",
+    "below-capture": "below the captured area (the page was cut for its screenshot)",
+    "outside": "outside the captured area",
+    "no-box": "no on-page position (not rendered, or a page-level finding)",
+    "no-screenshot": "no screenshot of this stage",
+}
+
+
+def _evidence_on(items: Sequence[Item], stage: str) -> list[tuple[Item, Evidence]]:
+    return [(it, ev) for it in items for ev in it.finding.evidence if ev.stage == stage]
+
+
+def _open(run_dir: Path, cap: StageCapture) -> Image.Image | None:
+    path = inside(run_dir, cap.screenshot)
+    if path is None or not path.is_file():
+        return None
+    try:
+        img = Image.open(path)
+        img.load()
+        return img.convert("RGB")
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
+
+
+def annotate_stage(src: Image.Image, dsf: float, pairs: Sequence[tuple[Item, Evidence]],
+                   located: dict[int, str]) -> tuple[Image.Image, float | None]:
+    """The stage screenshot with every finding's evidence boxed and badged. Returns the image and,
+    when a long page was cut for display, how many CSS px of page it shows."""
+    cap_w, cap_h = src.width / dsf, src.height / dsf
+    s = min(1.0, STAGE_MAX_WIDTH_PX / src.width)
+    cut_css = None
+    if src.height * s > STAGE_MAX_HEIGHT_PX:
+        s = max(s * STAGE_MIN_SHRINK, STAGE_MAX_HEIGHT_PX / src.height)
+        cut_css = STAGE_MAX_HEIGHT_PX / (dsf * s)
+    shown_h = cut_css if cut_css is not None else cap_h
+    src_h = min(src.height, math.ceil(shown_h * dsf))
+    img = src.crop((0, 0, src.width, src_h)) if src_h < src.height else src
+    img = img.resize((max(1, round(src.width * s)), max(1, round(src_h * s))), Image.LANCZOS) if s < 1 else img.copy()
+    k = dsf * s
+    draw = ImageDraw.Draw(img)
+    badges = Badges(draw, img.width, img.height, badge_height(k, img.width))
+    below, further, badged = [], [], set()
+    for it, ev in sorted(pairs, key=lambda p: -p[0].n):  # worst drawn last, on top
+        n = it.n
+        if ev.box is None:
+            located.setdefault(n, "no-box")
+            continue
+        if ev.box.y >= cap_h:
+            below.append(n)
+            located.setdefault(n, "below-capture")
+            continue
+        box = clamp(ev.box, cap_w, cap_h)
+        if box is None:
+            located.setdefault(n, "outside")
+            continue
+        located[n] = "on-page"
+        if box.y >= shown_h:
+            further.append(n)
+            continue
+        px = css_to_px(clamp(box, cap_w, shown_h), k)
+        draw_box(draw, px, it.finding.severity, k)
+        if n not in badged:
+            badged.add(n)
+            badges.place(px, n, it.finding.severity, stroke(k, it.finding.severity) + 1)
+    lines = []
+    if further:
+        lines.append(f"Further down the page (see their close-ups): {numbers(further)}")
+    if below:
+        lines.append(f"Below the captured area (the screenshot was cut): {numbers(below)}")
+    return banner(img, lines, k), cut_css
+
+
+def crop_finding(src: Image.Image, dsf: float, item: Item, stage: str) -> Image.Image | None:
+    """A close-up of the finding's evidence on one stage: its boxes plus a margin, min-sized, capped."""
+    cap_w, cap_h = src.width / dsf, src.height / dsf
+    boxes = [b for b in (clamp(ev.box, cap_w, cap_h) for ev in item.finding.evidence
+                         if ev.stage == stage and ev.box is not None) if b is not None]
+    if not boxes:
+        return None
+    region = boxes[0]
+    for b in boxes[1:]:
+        u = region.union(b)
+        if u.width <= CROP_MAX_CSS[0] and u.height <= CROP_MAX_CSS[1]:
+            region = u
+    boxes = [b for b in boxes if region.intersects(b) or b == region]
+    w = min(max(region.width + 2 * CROP_MARGIN_CSS, CROP_MIN_CSS[0]), CROP_MAX_CSS[0], cap_w)
+    h = min(max(region.height + 2 * CROP_MARGIN_CSS, CROP_MIN_CSS[1]), CROP_MAX_CSS[1], cap_h)
+    cx, cy = region.center
+    if region.height + 2 * CROP_MARGIN_CSS > h:  # taller than the cap: keep its top in view
+        cy = region.y - CROP_MARGIN_CSS + h / 2
+    x = min(max(cx - w / 2, 0.0), cap_w - w)
+    y = min(max(cy - h / 2, 0.0), cap_h - h)
+    view = Rect(x, y, w, h)
+    left, top, right, bottom = css_to_px(view, dsf)
+    part = src.crop((left, top, min(right, src.width), min(bottom, src.height)))
+    s = min(1.0, CROP_MAX_PX[0] / part.width, CROP_MAX_PX[1] / part.height)
+    if s < 1:
+        part = part.resize((max(1, round(part.width * s)), max(1, round(part.height * s))), Image.LANCZOS)
+    k = dsf * s
+    draw = ImageDraw.Draw(part)
+    badges = Badges(draw, part.width, part.height, max(14, round(BADGE_CSS * k)))
+    for i, b in enumerate(boxes):
+        shifted = clamp(Rect(b.x - view.x, b.y - view.y, b.width, b.height), view.width, view.height)
+        if shifted is None:
+            continue
+        px = css_to_px(shifted, k)
+        draw_box(draw, px, item.finding.severity, k)
+        if i == 0:
+            badges.place(px, item.n, item.finding.severity, stroke(k, item.finding.severity) + 1)
+    return part
+
+
+class _Names:
+    """File names under annotated/, unique even when two scenarios share a device name."""
+
+    def __init__(self):
+        self.used: set[str] = set()
+
+    def take(self, device: str, stem: str, scenario: str) -> str:
+        rel = f"annotated/{slug(device)}/{stem}.{EXT}"
+        if rel in self.used:
+            rel = f"annotated/{slug(device)}/{slug(scenario)}-{stem}.{EXT}"
+        base, i = rel, 2
+        while rel in self.used:
+            rel = base.replace(f".{EXT}", f"-{i}.{EXT}")
+            i += 1
+        self.used.add(rel)
+        return rel
+
+
+def _write(run_dir: Path, rel: str, img: Image.Image, budget: int, out: Annotations) -> None:
+    data, size = encode(img, budget)
+    path = run_dir / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    out.bytes[rel] = len(data)
+    out.dims[rel] = size
+
+
+def clear_annotations(run_dir: Path) -> None:
+    """Remove images an earlier write left in annotated/ (only image files this module names)."""
+    for path in (Path(run_dir) / "annotated").glob("*/*"):
+        if path.suffix in (".webp", ".jpg") and path.is_file():
+            path.unlink()
+
+
+def annotate_run(run: AuditRun, run_dir: Path, items: Sequence[Item]) -> Annotations:
+    """Write annotated/<device>/<NN-stage>.<ext> for every captured stage and a close-up per finding."""
+    out = Annotations()
+    names = _Names()
+    by_journey: dict[str, list[Item]] = {}
+    for it in items:
+        by_journey.setdefault(it.journey, []).append(it)
+    for j in run.journeys:
+        mine = by_journey.get(j.id, [])
+        for cap in j.stages:
+            src = _open(run_dir, cap) if cap.screenshot else None
+            pairs = _evidence_on(mine, cap.stage)
+            if src is None:
+                for it, _ in pairs:
+                    out.located.setdefault(it.n, "no-screenshot")
+                continue
+            dsf = cap.device_scale_factor or 1.0
+            stem = Path(cap.screenshot).stem if cap.screenshot else f"{cap.index:02d}-{slug(cap.stage)}"
+            img, cut = annotate_stage(src, dsf, pairs, out.located)
+            rel = names.take(j.device.name, slug(stem), j.scenario)
+            _write(run_dir, rel, img, STAGE_BUDGET_BYTES, out)
+            out.stages[(j.id, cap.stage)] = rel
+            if cut is not None:
+                out.cut_css[(j.id, cap.stage)] = cut
+            for it in mine:
+                # The close-up is taken on the finding's own stage, or on the first stage its evidence is on.
+                ev_stages = [ev.stage for ev in it.finding.evidence if ev.box is not None]
+                home = it.finding.stage if it.finding.stage in ev_stages else (ev_stages[0] if ev_stages else None)
+                if home != cap.stage or it.n in out.crops:
+                    continue
+                part = crop_finding(src, dsf, it, cap.stage)
+                if part is not None:
+                    crel = names.take(j.device.name, f"f-{it.fingerprint}", j.scenario)
+                    _write(run_dir, crel, part, CROP_BUDGET_BYTES, out)
+                    out.crops[it.n] = crel
+    for it in items:
+        out.located.setdefault(it.n, "no-box" if not any(ev.box for ev in it.finding.evidence) else "no-screenshot")
+    return out

@@ -1,0 +1,251 @@
+"""What every report output agrees on: finding numbers, stage order, check verdicts, metric ratings.
+
+The number a finding gets here is the badge on the annotated screenshot, the anchor in the HTML,
+the row in summary.md and the ``number`` in report.json, so it is computed once, in one place.
+Nothing in this module formats text for a particular output.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Iterable, Mapping, Sequence
+
+from ..model import STAGE_KINDS, AuditRun, Finding, Journey, StageCapture, severity_rank, slug
+
+SEVERITY_ORDER = ("critical", "major", "minor", "info")  # worst first, the order reports list them in
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A finding with its report number (1 = the worst) and the journey it came from."""
+
+    n: int
+    finding: Finding
+    journey: str  # Journey.id
+    fingerprint: str
+    status: str = ""  # "new" | "unchanged" when the run is compared, else ""
+
+    @property
+    def anchor(self) -> str:
+        return f"finding-{self.n}"
+
+
+def journey_id(scenario: str, device: str) -> str:
+    return f"{slug(scenario)}--{slug(device)}"
+
+
+def kind_rank(kind: str) -> int:
+    return STAGE_KINDS.index(kind) if kind in STAGE_KINDS else len(STAGE_KINDS)
+
+
+def scenarios(run: AuditRun) -> list[str]:
+    return list(OrderedDict.fromkeys(j.scenario for j in run.journeys))
+
+
+def devices(run: AuditRun) -> list[str]:
+    return list(OrderedDict.fromkeys(j.device.name for j in run.journeys))
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One stage of a scenario as a column of the journey map, across its devices."""
+
+    stage: str
+    kind: str
+    label: str
+    index: int
+    captures: Mapping[str, StageCapture]  # device → capture (missing: that device never got there)
+    failed_on: tuple[str, ...] = ()  # devices whose walk failed at this stage
+
+
+def columns(run: AuditRun, scenario: str) -> list[Column]:
+    """Stage ids in journey order: the position they were walked in, then the funnel order of their kind.
+    A stage where a walk failed before capturing anything still gets a column, so the map shows
+    where the shopper got stuck."""
+    found: dict[str, dict] = {}
+    for j in (j for j in run.journeys if j.scenario == scenario):
+        for s in j.stages:
+            col = found.setdefault(s.stage, {"kind": s.kind, "label": s.label, "index": s.index, "caps": {},
+                                             "failed": []})
+            col["index"] = min(col["index"], s.index)
+            col["caps"][j.device.name] = s
+        for f in j.failures:
+            col = found.setdefault(f.stage, {"kind": f.stage, "label": f.stage, "index": len(j.stages), "caps": {},
+                                             "failed": []})
+            col["failed"].append(j.device.name)
+    ordered = sorted(found.items(), key=lambda kv: (kv[1]["index"], kind_rank(kv[1]["kind"])))
+    return [Column(stage=k, kind=v["kind"], label=v["label"], index=v["index"], captures=v["caps"],
+                   failed_on=tuple(v["failed"])) for k, v in ordered]
+
+
+def _order_key(run: AuditRun):
+    journeys = {j.id: (i, j) for i, j in enumerate(run.journeys)}
+    stage_pos = {(j.id, s.stage): s.index for j in run.journeys for s in j.stages}
+    scen = {s: i for i, s in enumerate(scenarios(run))}
+    devs = {d: i for i, d in enumerate(devices(run))}
+
+    def key(pair: tuple[Finding, str]):
+        f, jid = pair
+        return (-severity_rank(f.severity), scen.get(f.scenario, len(scen)), stage_pos.get((jid, f.stage), 999),
+                devs.get(f.device, len(devs)), f.check, f.title)
+
+    return key, journeys
+
+
+def number_findings(run: AuditRun, status: Mapping[str, str] | None = None) -> tuple[Item, ...]:
+    """Every finding of the run, worst first, numbered from 1."""
+    pairs = [(f, r.journey) for r in run.results for f in r.findings]
+    key, _ = _order_key(run)
+    pairs.sort(key=key)
+    status = status or {}
+    out = []
+    for n, (f, jid) in enumerate(pairs, 1):
+        fp = f.fingerprint()
+        out.append(Item(n=n, finding=f, journey=jid, fingerprint=fp, status=status.get(fp, "")))
+    return tuple(out)
+
+
+def worst(items: Iterable[Item]) -> Item | None:
+    best = None
+    for it in items:  # items are numbered worst first, so the first one wins ties
+        if best is None or severity_rank(it.finding.severity) > severity_rank(best.finding.severity):
+            best = it
+    return best
+
+
+def counts(items: Iterable[Item]) -> dict[str, int]:
+    out = {s: 0 for s in SEVERITY_ORDER}
+    for it in items:
+        out[it.finding.severity] = out.get(it.finding.severity, 0) + 1
+    return out
+
+
+def at_or_above(severity: str, fail_on: str) -> bool:
+    return fail_on != "never" and severity_rank(severity) >= severity_rank(fail_on)
+
+
+def fail_on(run: AuditRun) -> str:
+    return run.gate.fail_on if run.gate else "major"
+
+
+# ---- one verdict per check ---------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    check: str
+    title: str  # the passing state
+    failure_title: str  # the failing state
+    outcome: str  # failed | error | passed | not_applicable (the worst over the journeys)
+    worst: Item | None
+    counts: Mapping[str, int]
+    passed: int  # how many signals were found present
+    reasons: tuple[str, ...]  # why not applicable / the errors
+
+
+_OUTCOME_RANK = {"not_applicable": 0, "passed": 1, "error": 2, "failed": 3}
+
+
+def check_titles(check: str) -> tuple[str, str]:
+    """The check's own titles when it is registered, else its id made readable."""
+    try:
+        from ..checks.registry import by_id
+        module = by_id(check)
+    except Exception:  # noqa: BLE001 - a report must render even when a check module is broken
+        module = None
+    if module is not None:
+        return module.META.title, module.META.failure_title
+    readable = check.replace("-", " ").replace("_", " ").strip().capitalize() or check
+    return readable, readable
+
+
+def _reasons(run: AuditRun, results) -> tuple[str, ...]:
+    """Each distinct reason once, with the journeys it applies to: "no payment stage (desktop, mobile)"."""
+    several = len(scenarios(run)) > 1
+    label = {j.id: (f"{j.scenario} · {j.device.name}" if several else j.device.name) for j in run.journeys}
+    grouped: dict[str, list[str]] = OrderedDict()
+    for r in results:
+        if r.reason and r.outcome in ("error", "not_applicable"):
+            grouped.setdefault(r.reason, []).append(label.get(r.journey, r.journey))
+    return tuple(f"{reason} ({', '.join(who)})" for reason, who in grouped.items())
+
+
+def verdicts(run: AuditRun, items: Sequence[Item]) -> list[Verdict]:
+    by_check: dict[str, list] = OrderedDict()
+    for r in run.results:
+        by_check.setdefault(r.check, []).append(r)
+    out = []
+    for check, results in by_check.items():
+        mine = [it for it in items if it.finding.check == check]
+        outcome = max((r.outcome for r in results), key=lambda o: _OUTCOME_RANK.get(o, 0))
+        reasons = _reasons(run, results)
+        title, failure_title = check_titles(check)
+        out.append(Verdict(check=check, title=title, failure_title=failure_title, outcome=outcome,
+                           worst=worst(mine), counts=counts(mine), passed=sum(len(r.passed) for r in results),
+                           reasons=reasons))
+    return out
+
+
+# ---- timing, rated by the web-vitals thresholds -------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class MetricSpec:
+    key: str  # Timing field
+    label: str
+    unit: str
+    good: float | None  # ≤ good: "good"; > poor: "poor"; between: "needs work"
+    poor: float | None
+    source: str
+
+
+METRICS: tuple[MetricSpec, ...] = (
+    MetricSpec("ttfb_ms", "TTFB", "ms", 800, 1800, "https://web.dev/articles/ttfb"),
+    MetricSpec("fcp_ms", "FCP", "ms", 1800, 3000, "https://web.dev/articles/fcp"),
+    MetricSpec("lcp_ms", "LCP", "ms", 2500, 4000, "https://web.dev/articles/lcp"),
+    MetricSpec("cls", "CLS", "", 0.1, 0.25, "https://web.dev/articles/cls"),
+    MetricSpec("load_ms", "Load", "ms", None, None, ""),
+)
+METRIC_BY_KEY = {m.key: m for m in METRICS}
+
+
+def rate(metric: str, value: float | None) -> str:
+    """good | needs-work | poor | "" (no value, or a metric without published thresholds)."""
+    spec = METRIC_BY_KEY.get(metric)
+    if value is None or spec is None or spec.good is None:
+        return ""
+    if value <= spec.good:
+        return "good"
+    return "poor" if value > spec.poor else "needs-work"
+
+
+def format_metric(metric: str, value: float | None) -> str:
+    if value is None:
+        return "–"
+    if metric == "cls":
+        return f"{value:.3f}"
+    if value >= 10_000:
+        return f"{value / 1000:.1f} s"
+    return f"{value:,.0f} ms"
+
+
+def format_value(value, unit: str = "") -> str:
+    """A measured value or threshold with its unit, for every output."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        text = "yes" if value else "no"
+    elif isinstance(value, float):
+        text = f"{value:,.3f}".rstrip("0").rstrip(".") if abs(value) < 10 else f"{value:,.0f}"
+    elif isinstance(value, int):
+        text = f"{value:,}"
+    elif isinstance(value, (list, tuple)):
+        text = ", ".join(str(v) for v in value)
+    else:
+        text = str(value)
+    return f"{text} {unit}".strip() if unit else text
+
+
+def journey_status(j: Journey) -> str:
+    """complete | failed | stopped (deliberately, e.g. before a real order)."""
+    if j.failures:
+        return "failed"
+    return "stopped" if j.stopped else "complete"

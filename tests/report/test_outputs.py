@@ -1,0 +1,155 @@
+"""report.json, captures/, summary.md, junit.xml, the comparison and the trend charts."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+
+import pytest
+
+import auditor.report as report
+from auditor.errors import ConfigError
+from auditor.model import SCHEMA_VERSION
+from auditor.report import junit, load_captures, load_report, write_report
+from auditor.report.markdown import md
+
+from .factory import XSS, make_run
+
+
+def test_public_api_is_pinned():
+    assert sorted(report.__all__) == ["ReportFiles", "load_captures", "load_report", "save_captures", "write_report"]
+
+
+def test_report_json_round_trips_with_captures(written):
+    run, files = written
+    data = json.loads(files.report_json.read_text())
+    assert data["schema_version"] == SCHEMA_VERSION and data["kind"] == "auditor-report"
+    assert {"run", "summary", "scenarios", "journeys", "findings", "passed", "results", "gate", "comparison",
+            "files"} <= set(data)
+    stage = data["journeys"][0]["stages"][0]
+    assert "elements" not in stage and "dom" not in stage and stage["annotated"].startswith("annotated/desktop/")
+    f = data["findings"][0]
+    assert {"fingerprint", "number", "measured", "threshold", "unit", "source", "source_url", "evidence",
+            "recommendation", "proposed", "crop", "located"} <= set(f)
+    assert f["evidence"][0]["box"] and f["evidence"][0]["selector"]
+    assert load_report(files.run_dir) == run
+    assert [j.id for j in load_captures(files.run_dir)] == [j.id for j in run.journeys]
+    assert load_captures(files.run_dir)[0].stages[0].elements, "captures keep the element table"
+
+
+def test_report_json_without_captures_still_loads(tmp_path, written):
+    run, files = written
+    shutil.copy(files.report_json, tmp_path / "report.json")
+    loaded = load_report(tmp_path / "report.json")
+    assert loaded.results == run.results and loaded.gate == run.gate
+    assert loaded.journeys[0].stages[0].elements == () and loaded.journeys[0].stages[0].timing == run.journeys[0].stages[0].timing
+
+
+def test_foreign_schema_is_refused(tmp_path):
+    (tmp_path / "report.json").write_text(json.dumps({"kind": "auditor-report", "schema_version": "9.0"}))
+    with pytest.raises(ConfigError, match="schema version 9.0"):
+        load_report(tmp_path)
+
+
+def test_summary_md_is_small_and_inert(hostile):
+    run, files = hostile
+    text = files.summary_md.read_text()
+    assert len(text.splitlines()) <= 60 and len(text) < 65_000
+    ours = text.replace("<sub>", "").replace("</sub>", "")
+    assert not re.search(r"(?<!\\)<", ours), "every < from the page is backslash-escaped"
+    assert "](javascript" not in text
+    assert "\\<script\\>alert\\(1\\)\\<\\/script\\>" in text
+    assert "(index.html)" in text and "gate failed" in text
+    # Every unescaped "[" opens one of our own links: to the report or a finding in it.
+    for m in re.finditer(r"(?<!\\)\[([^\]]*)\]\(([^)]*)\)", text):
+        assert m.group(2).startswith("index.html"), m.group(0)
+    assert md("a|b\n[x](javascript:y) *z*") == "a\\|b \\[x\\]\\(javascript\\:y\\) \\*z\\*"
+
+
+def test_junit_counts(written, monkeypatch):
+    monkeypatch.setattr(junit, "_applies", lambda check, kind: True)  # independent of what is registered
+    run, files = written
+    xml = junit.render_junit(run, __import__("auditor.report.catalog", fromlist=["x"]).number_findings(run))
+    root = ET.fromstring(xml)
+    cases = root.findall(".//testcase")
+    # desktop 6 results × 4 stages + walk, mobile 7 × 4 + walk, failed journey 1 × 1 + walk
+    assert len(cases) == 25 + 29 + 2 == int(root.get("tests"))
+    failed = {(c.get("classname"), c.get("name")) for c in cases if c.find("failure") is not None}
+    assert failed == {
+        ("auditor.hearth-bean-checkout.desktop", "surprise-fees @ checkout"),
+        ("auditor.hearth-bean-checkout.desktop", "forced-account @ checkout"),
+        ("auditor.hearth-bean-checkout.mobile", "surprise-fees @ checkout"),
+        ("auditor.hearth-bean-checkout.mobile", "forced-account @ checkout"),
+        ("auditor.hearth-bean-checkout.mobile", "load-timing @ product"),
+        ("auditor.returning-customer.mobile", "journey walk"),
+    }
+    assert root.get("errors") == "4" and root.get("skipped") == "9"
+    assert ET.fromstring(files.junit_xml.read_bytes()).tag == "testsuites"
+
+
+def test_junit_follows_the_gate_level_and_strips_illegal_characters(tmp_path):
+    run = make_run(tmp_path, hostile=True)
+    run = replace(run, gate=replace(run.gate, fail_on="critical"),
+                  journeys=(replace(run.journeys[0], failures=()),) + run.journeys[1:])
+    bad = replace(run.results[0], reason="bad \x00\x1b byte")
+    run = replace(run, results=(bad,) + run.results[1:])
+    root = ET.fromstring(junit.render_junit(run, __import__("auditor.report.catalog", fromlist=["x"]).number_findings(run)))
+    failures = [c for c in root.iter("testcase") if c.find("failure") is not None and c.get("name") != "journey walk"]
+    assert {c.get("name") for c in failures} == {"surprise-fees @ checkout"}
+    assert XSS in failures[0].find("failure").get("message")
+
+
+def test_comparison_marks_new_fixed_unchanged(tmp_path):
+    prev_dir, cur_dir = tmp_path / "prev", tmp_path / "cur"
+    prev = make_run(prev_dir, drop=("form-length",), failed_journey=False, run_id="prev-run")
+    cur = make_run(cur_dir, drop=("trust-signals",), failed_journey=False)
+    mobile = prev.journeys[1]
+    slow = replace(mobile.stages[1], timing=replace(mobile.stages[1].timing, lcp_ms=2000.0, ttfb_ms=250.0))
+    prev = replace(prev, journeys=(prev.journeys[0], replace(mobile, stages=(mobile.stages[0], slow) + mobile.stages[2:])))
+    files = write_report(cur, cur_dir, previous=prev)
+    comp = json.loads(files.report_json.read_text())["comparison"]
+    new_fps = {f.fingerprint() for f in cur.findings if f.check == "form-length"}
+    fixed_fps = {f.fingerprint() for f in prev.findings if f.check == "trust-signals"}
+    assert set(comp["new"]) == new_fps and len(new_fps) == 2
+    assert set(comp["fixed"]) == fixed_fps and len(fixed_fps) == 3
+    assert set(comp["unchanged"]) == {f.fingerprint() for f in cur.findings} - new_fps
+    lcp = next(m for m in comp["metrics"] if m["device"] == "mobile" and m["stage"] == "product" and m["metric"] == "lcp_ms")
+    assert (lcp["before"], lcp["after"], lcp["direction"]) == (2000.0, 4800.0, "worse")
+    same = next(m for m in comp["metrics"] if m["device"] == "desktop" and m["stage"] == "cart" and m["metric"] == "lcp_ms")
+    assert same["direction"] == "same"
+    html = files.index_html.read_text()
+    assert html.count('class="st st-new">new<') == 2 and "Fixed since then" in html and "▲ +2,800 ms worse" in html
+    assert "2 new · 3 fixed" in files.summary_md.read_text()
+
+
+def test_gate_baseline_marks_findings_without_a_previous_run(tmp_path):
+    run = make_run(tmp_path, failed_journey=False)
+    fps = [f.fingerprint() for f in run.findings]
+    run = replace(run, gate=replace(run.gate, new=(fps[0],), unchanged=tuple(fps[1:]), fixed=("deadbeefdeadbeef",)))
+    comp = json.loads(write_report(run, tmp_path).report_json.read_text())["comparison"]
+    assert comp["new"] == [fps[0]] and comp["fixed"] == ["deadbeefdeadbeef"] and comp["source"] == "gate"
+
+
+def test_trend_charts(tmp_path):
+    run = make_run(tmp_path, failed_journey=False)
+    past = [{"run_id": f"r{i}", "created_at": "", "metrics": {"mobile/product/lcp_ms": 2000 + 300 * i,
+                                                              "mobile/product/ttfb_ms": "n/a", "desktop/cart/lcp_ms": 1800},
+             "findings": {"critical": i, "major": 1, "minor": 0, "info": 2},
+             "regressions": [f"LCP mobile/product +300 ms <b>{i}</b>"] if i else []} for i in range(3)]
+    html = write_report(run, tmp_path, trends=past).index_html.read_text()
+    assert html.count("<polyline") >= 2 and 'class="bar-critical"' in html
+    assert "LCP mobile/product +300 ms &lt;b&gt;2&lt;/b&gt;" in html
+
+
+def test_paths_from_a_report_never_leave_the_run_dir(tmp_path):
+    from auditor.report.paths import inside, safe_link
+    (tmp_path / "screenshots").mkdir()
+    assert inside(tmp_path, "screenshots/a.jpg") == (tmp_path / "screenshots/a.jpg").resolve()
+    for bad in ("../x.jpg", "/etc/passwd", "screenshots/../../x", "C:\\x.jpg", "a\x00b", "", None):
+        assert inside(tmp_path, bad) is None, bad
+    assert safe_link("https://shop.example/p?a=1&b=2") == "https://shop.example/p?a=1&b=2"
+    for bad in ("javascript:alert(1)", " javascript:alert(1)", "JaVaScRiPt:x", "java\tscript:x", "data:text/html,x",
+                "//evil.example", "https://a.example/\"onmouseover=x", "vbscript:x", "https://a b"):
+        assert safe_link(bad) is None, bad
