@@ -88,7 +88,7 @@ class Element:
     selector: str  # a CSS selector that matches this element alone
     tag: str  # lower-case tag name
     box: Rect | None  # page coordinates, CSS px; None when the element has no layout box
-    visible: bool  # rendered and perceivable: non-empty box, not hidden by CSS/aria-hidden/inert
+    visible: bool  # painted for a sighted shopper: non-empty box, not display/visibility/opacity hidden, not inert
     type: str = ""  # input type, lower-case ("" for non-inputs)
     role: str = ""  # explicit or implicit ARIA role
     name: str = ""  # accessible name (the label a screen reader would read)
@@ -100,6 +100,8 @@ class Element:
     font_size_px: float = 0.0
     frame: str = ""  # "" for the main frame, else the frame's URL (hosted payment fields)
     struck: bool = False  # rendered with line-through or inside <del>/<s> (old prices)
+    parent: int = -1  # index of the nearest ancestor that is in the table, -1 for none
+    aria_hidden: bool = False  # inside aria-hidden=true: painted, but not in the accessibility tree
 
     def attr(self, name: str, default: str = "") -> str:
         return self.attrs.get(name, default)

@@ -71,6 +71,8 @@ def elements_from_raw(raw: list[dict], mask: Masker, frame: str = "", offset: tu
             role=r.get("r", ""), name=mask(r.get("n", "")), name_source=r.get("ns", ""),
             text=mask(r.get("x", "")), attrs=mask.mapping(r.get("a", {})), enabled=r.get("e", True),
             form=r.get("f", ""), font_size_px=r.get("fs", 0.0), frame=frame, struck=bool(r.get("k")),
+            parent=(r.get("p", -1) + start if r.get("p", -1) >= 0 else -1) if not frame else -1,
+            aria_hidden=bool(r.get("h")),
         ))
     return out
 
@@ -109,11 +111,6 @@ class CaptureSpec:
     full: bool = True  # False: timing only (extra --repeat loads)
 
 
-def settle(page) -> None:
-    """Let the page paint once more so LCP/CLS observers have delivered their entries."""
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r())))")
-
-
 def read_timing(raw: dict | None, step_ms: float | None, navigated: bool, throttle: str,
                 contended: bool) -> Timing:
     if not raw:
@@ -129,7 +126,6 @@ def read_timing(raw: dict | None, step_ms: float | None, navigated: bool, thrott
 
 
 def collect(page, spec: CaptureSpec, *, dom: bool = True) -> dict:
-    settle(page)
     return page.evaluate(COLLECT_JS, {"maxElements": spec.max_elements, "maxDom": spec.max_dom_bytes,
                                       "dom": dom, "elements": dom})
 

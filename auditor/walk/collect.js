@@ -1,7 +1,17 @@
 // In-page collector: everything a stage capture needs except the screenshot, in ONE evaluate.
 // Returns plain JSON: timing, the element table (with page-space boxes), page geometry and the
 // serialized DOM. Compact keys keep the transfer small; capture.py maps them to model.Element.
-(opts) => {
+async (opts) => {
+  // Paint entries (FCP, LCP) are delivered a frame or more after the load event. Wait for them,
+  // bounded: a page that never paints content must not hang the capture.
+  const st0 = window.__auditor || {};
+  const hasFcp = () => performance.getEntriesByType("paint").some((p) => p.name === "first-contentful-paint");
+  const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+  const t0 = performance.now();
+  await frame(); await frame();
+  while ((!hasFcp() || st0.lcp == null) && performance.now() - t0 < (opts.paintWaitMs || 1500)) {
+    await Promise.race([frame(), new Promise((r) => setTimeout(r, 50))]);
+  }
   const maxElements = opts.maxElements || 6000;
   const maxDom = opts.maxDom || 3000000;
   const sx = window.scrollX, sy = window.scrollY;
@@ -16,7 +26,8 @@
     "placeholder", "required", "aria-required", "aria-label", "aria-labelledby", "aria-describedby",
     "aria-expanded", "aria-hidden", "disabled", "readonly", "pattern", "maxlength", "for", "rel",
     "target", "role", "itemprop", "content", "method", "action", "data-testid", "lang", "datetime",
-    "srcset", "loading", "tabindex", "list", "min", "max", "step", "multiple", "size", "hidden", "open"];
+    "srcset", "loading", "tabindex", "list", "min", "max", "step", "multiple", "size", "hidden", "open",
+    "itemtype", "itemscope", "itemprop"];
   const SENSITIVE_RE = /(^|[\s-])cc-|card|cvc|cvv|csc|security.?code|passw|iban|account.?number|ssn/i;
   const IMPLICIT_ROLE = {
     a: "link", button: "button", select: "combobox", textarea: "textbox", img: "img", h1: "heading",
@@ -111,7 +122,7 @@
   const formSel = new Map();
   const selOf = new Map();
 
-  const walk = (el, parentSel) => {
+  const walk = (el, parentSel, parentIdx) => {
     const counts = new Map();
     for (let c = el.firstElementChild; c; c = c.nextElementSibling) {
       const tag = c.tagName.toLowerCase();
@@ -123,29 +134,38 @@
       if (c.id && idCount.get(c.id) === 1 && /^[A-Za-z_][\w-]*$/.test(c.id)) sel = "#" + cssId(c.id);
       else if (c.id && idCount.get(c.id) === 1) sel = `[id="${c.id.replace(/(["\\])/g, "\\$1")}"]`;
       else sel = `${parentSel} > ${tag.includes(":") ? "*" : tag}:nth-of-type(${n})`;
-      if (!truncated) consider(c, tag, sel);
+      const idx = truncated ? -1 : consider(c, tag, sel, parentIdx);
       if (tag === "svg") continue; // an icon is one element; its shapes are not
-      walk(c, sel);
+      walk(c, sel, idx >= 0 ? idx : parentIdx);
     }
   };
 
-  const consider = (el, tag, sel) => {
+  // Returns the element's index in the table, or -1 when it is not kept.
+  const consider = (el, tag, sel, parentIdx) => {
     const isControl = CONTROL.has(tag);
     const interesting = isControl || ALWAYS.has(tag) || el.hasAttribute("role") ||
       el.hasAttribute("aria-label") || ownText(el);
-    if (!interesting) return;
+    if (!interesting) return -1;
     const r = el.getBoundingClientRect();
     const hasBox = r.width > 0 || r.height > 0;
+    // visible = painted for a sighted shopper; aria-hidden/inert is recorded apart (a decorative
+    // lock icon is aria-hidden and still a trust cue).
     let visible = hasBox && (!el.checkVisibility || el.checkVisibility({ opacityProperty: true, visibilityProperty: true }));
-    if (visible && el.closest("[aria-hidden=true],[inert]")) visible = false;
-    if (!visible && !isControl && tag !== "form" && tag !== "a" && tag !== "label") return; // invisible text is noise
-    if (out.length >= maxElements) { truncated = true; return; }
+    const ariaHidden = !!el.closest("[aria-hidden=true],[inert]");
+    if (el.closest("[inert]")) visible = false;
+    if (!visible && !isControl && tag !== "form" && tag !== "a" && tag !== "label") return -1; // invisible text is noise
+    if (out.length >= maxElements) { truncated = true; return -1; }
     const cs = getComputedStyle(el);
     if (visible && tag === "input" && el.type === "hidden") visible = false;
     const attrs = {};
     for (const a of ATTRS) {
       const v = el.getAttribute(a);
       if (v !== null) attrs[a] = a === "href" || a === "src" || a === "srcset" ? v.slice(0, 500) : clean(v, 200);
+    }
+    let nData = 0; // platform hooks live in data-* (Shopify's data-checkout-*-target); a few, bounded
+    for (const at of el.attributes) {
+      if (nData >= 12) break;
+      if (at.name.startsWith("data-") && !(at.name in attrs)) { attrs[at.name] = clean(at.value, 100); nData++; }
     }
     if (tag === "input" || tag === "select" || tag === "textarea") {
       if (el.required) attrs.required = "required";
@@ -179,10 +199,12 @@
       v: !!visible, e: !(el.disabled || el.readOnly || el.getAttribute("aria-disabled") === "true"),
       f: fsel, fs: parseFloat(cs.fontSize) || 0,
       k: deco.includes("line-through") || !!el.closest("del,s,strike"),
+      p: parentIdx, h: ariaHidden,
     });
+    return out.length - 1;
   };
 
-  if (opts.elements !== false) walk(doc.documentElement, "html");
+  if (opts.elements !== false) walk(doc.documentElement, "html", -1);
 
   // Timing: navigation + paint + the buffered LCP/CLS from init.js.
   const nav = performance.getEntriesByType("navigation")[0];
