@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from types import ModuleType
 
+from . import forced_account, form_length, load_timing
 from . import surprise_fees, trust_signals
 
-ALL_CHECKS: tuple[ModuleType, ...] = (trust_signals, surprise_fees)
+ALL_CHECKS: tuple[ModuleType, ...] = (load_timing, form_length, forced_account, trust_signals, surprise_fees)
 
 
 def check_ids() -> tuple[str, ...]:
