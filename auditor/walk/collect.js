@@ -27,7 +27,7 @@ async (opts) => {
     "aria-expanded", "aria-hidden", "disabled", "readonly", "pattern", "maxlength", "for", "rel",
     "target", "role", "itemprop", "content", "method", "action", "data-testid", "lang", "datetime",
     "srcset", "loading", "tabindex", "list", "min", "max", "step", "multiple", "size", "hidden", "open",
-    "itemtype", "itemscope", "itemprop"];
+    "itemtype", "itemscope", "aria-checked", "aria-invalid", "autocapitalize", "autocorrect", "spellcheck"];
   const SENSITIVE_RE = /(^|[\s-])cc-|card|cvc|cvv|csc|security.?code|passw|iban|account.?number|ssn/i;
   const IMPLICIT_ROLE = {
     a: "link", button: "button", select: "combobox", textarea: "textbox", img: "img", h1: "heading",
@@ -183,6 +183,12 @@ async (opts) => {
     } else if (tag === "button" || tag === "option") {
       const v = el.getAttribute("value"); if (v !== null) attrs.value = clean(v, 100);
       if (tag === "option" && el.selected) attrs.selected = "selected";
+    }
+    const described = el.getAttribute("aria-describedby");
+    if (described) { // hint text ("for delivery questions") even when it is a hidden tooltip
+      const d = clean(described.split(/\s+/).map((id) => doc.getElementById(id)).filter(Boolean)
+        .map((e) => e.textContent).join(" "), 200);
+      if (d) attrs.described = d;
     }
     const [name, nameSource] = accName(el, tag);
     const text = isControl && tag !== "button" ? "" : textOf(el);

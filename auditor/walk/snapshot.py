@@ -22,8 +22,9 @@ def capture_html(browser, html: str, *, stage: str = "checkout", kind: str | Non
     try:
         ctx.add_init_script(INIT_JS)
         # Everything else on the fake origin (images, css) is an empty 404: fixtures are self-contained.
+        page_url = url.split("#", 1)[0]  # requests never carry the fragment
         ctx.route("**/*", lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8")
-                  if route.request.url == url else route.fulfill(status=404, body=""))
+                  if route.request.url == page_url else route.fulfill(status=404, body=""))
         page = ctx.new_page()
         resp = page.goto(url, wait_until="load")
         spec = CaptureSpec(stage=stage, kind=kind or stage, index=index, step=index, label=stage,
