@@ -65,6 +65,7 @@ class _StepDraft:
     ready: str | None
     actions: tuple[Action, ...]
     line: int
+    when: str | None = None
 
 
 class _Loader:
@@ -289,7 +290,7 @@ class _Loader:
                 while name in taken:
                     name, n = f"{d.stage}-{n}", n + 1
                 taken[name], counters[d.stage] = d.line, n
-            steps.append(Step(d.stage, name, d.actions, d.label, d.ready, d.line))
+            steps.append(Step(d.stage, name, d.actions, d.label, d.ready, d.line, d.when))
         return tuple(steps)
 
     def _step(self, item: Node, key: str) -> _StepDraft | None:
@@ -307,10 +308,11 @@ class _Loader:
             name = None
         label = src.string(m.get("label"), join(key, "label"), "", allow_empty=True)
         ready = self._selector(m.get("ready"), join(key, "ready"))
+        when = self._selector(m.get("when"), join(key, "when"))
         actions = self._actions(m.get("actions"), join(key, "actions"))
         if stage is None:
             return None
-        return _StepDraft(stage, name, name_node if name else None, label, ready, actions, item.line)
+        return _StepDraft(stage, name, name_node if name else None, label, ready, actions, item.line, when)
 
     def _stage(self, node: Node | None, key: str) -> str | None:
         stage = self.src.string(node, key)

@@ -75,6 +75,9 @@ STEP: dict[str, Key] = {
     "label": Key("string", '""', "A human name for the report.", "label: Shipping address"),
     "ready": Key("selector", "none", "Wait for this element before capturing (single-page shops).",
                  'ready: "#main"'),
+    "when": Key("selector", "none", "Run this step only when this element is on the page at its start; "
+                "otherwise skip it (noted in the report). For interstitials such as a sign-in wall that "
+                "only some versions of a site show.", 'when: "#register-form"'),
     "actions": Key("list of action", REQUIRED, "What the shopper does on this step (see *Actions*).",
                    "actions: [{click: \"a.product-card\"}]"),
 }

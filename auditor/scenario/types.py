@@ -51,6 +51,7 @@ class Step:
     label: str = ""  # a human name for the report
     ready: str | None = None  # selector that marks the page as ready (single-page shops)
     line: int = 0
+    when: str | None = None  # run only when this selector is on the page at the step's start
 
 
 @dataclass(frozen=True, slots=True)

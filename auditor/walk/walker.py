@@ -123,10 +123,15 @@ class _Walk:
             self.listeners.interruptions.clear()
             raise _StepFailed(first.kind, first.message, where)
 
+    def _shot_dir(self) -> str:
+        # Per journey, not per device: two scenarios walked on one device (or by two workers at
+        # once) must not overwrite each other's screenshots.
+        return f"screenshots/{slug(self.device.name)}/{slug(self.scenario.name)}"
+
     def _failure_shot(self, step_index: int, step: Step) -> str | None:
         if not self.full:
             return None
-        rel = f"screenshots/{slug(self.device.name)}/failure-{step_index:02d}-{slug(step.name)}.jpg"
+        rel = f"{self._shot_dir()}/failure-{step_index:02d}-{slug(step.name)}.jpg"
         path = self.opts.run_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -165,13 +170,19 @@ class _Walk:
         step_ms = (time.monotonic() - t0) * 1000
         spec = CaptureSpec(stage=step.name, kind=step.stage, index=stage_index, step=i, label=step.label or step.name,
                            device=self.device.name, run_dir=self.opts.run_dir,
-                           screenshot_rel=f"screenshots/{slug(self.device.name)}/{stage_index:02d}-{slug(step.name)}.jpg",
+                           screenshot_rel=f"{self._shot_dir()}/{stage_index:02d}-{slug(step.name)}.jpg",
                            max_elements=self.limits.max_elements, max_dom_bytes=self.limits.max_dom_bytes,
                            max_screenshot_height=self.limits.max_screenshot_height, full=self.full)
         cap, doc = capture_stage(self.page, spec, mask=self.mask, events=self.listeners.events, step_ms=step_ms,
                                  prev_doc=prev_doc, throttle=self.opts.throttle, contended=self.opts.contended,
                                  extra_mask_selectors=self.typed_secret_selectors, actions=tuple(done))
         return dataclasses.replace(cap, status=status), doc
+
+    def _present(self, selector: str) -> bool:
+        try:
+            return self.page.locator(selector).first.is_visible(timeout=1000)
+        except Exception:  # noqa: BLE001 - an invalid or detached selector counts as absent
+            return False
 
     def _verify_signed_in(self) -> None:
         sel = self.signed_in_check
@@ -194,6 +205,10 @@ class _Walk:
         started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         try:
             for i, step in enumerate(steps):
+                if step.when and not self._present(step.when):
+                    self.notes.append(f"step {i + 1} ({step.name}) skipped: '{step.when}' is not on the page (when:)")
+                    self._progress(f"{self.device.name:>8}  {i + 1}/{len(steps)}  {step.name} (skipped: when)")
+                    continue
                 self._progress(f"{self.device.name:>8}  {i + 1}/{len(steps)}  {step.name}")
                 try:
                     cap, prev_doc = self._run_step(i, step, prev_doc, len(stages))
