@@ -79,6 +79,7 @@ class App:
     def __init__(self, toggles: Toggles, store: Store) -> None:
         self.toggles = toggles
         self.store = store
+        self.verbose = False  # log every request to stderr
         self.products = {p.slug: p for p in catalog.products(toggles.xss)}
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
@@ -116,7 +117,8 @@ class App:
 
     # rendering ----------------------------------------------------------------------------------
     def lines(self, session: Session) -> tuple[pricing.Line, ...]:
-        return pricing.lines_of(session.cart, self.products)
+        cart = self.store.update(session, lambda s: dict(s.cart))  # a snapshot: another tab may be editing
+        return pricing.lines_of(cart, self.products)
 
     def cart_totals(self, session: Session) -> pricing.Totals:
         return pricing.totals(self.lines(session), session.checkout.get("delivery", "standard"),

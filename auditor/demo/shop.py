@@ -7,7 +7,7 @@ from decimal import Decimal
 from . import art, catalog
 from .app import HERE, App, Request, Response, json_response, redirect
 from .pricing import DELIVERY, FREE_SHIPPING_FROM
-from .state import MAX_QUANTITY
+from .state import MAX_QUANTITY, Notice
 
 STATIC = HERE / "static"
 # The set of servable files is fixed at import: a request path is looked up, never joined to a path.
@@ -28,7 +28,7 @@ def _quantity(value: str | None, default: int = 1) -> int:
         return default
 
 
-def product_jsonld(app: App, request: Request, p: catalog.Product) -> dict:
+def product_jsonld(app: App, p: catalog.Product) -> dict:
     """schema.org Product as Google documents it; shipping and rating only when the page shows them."""
     offer = {"@type": "Offer", "price": str(p.price), "priceCurrency": catalog.CURRENCY,
              "availability": "https://schema.org/InStock", "url": f"/p/{p.slug}",
@@ -83,7 +83,7 @@ def install(app: App) -> None:
             return app.not_found(request)
         return app.render(request, "product.html", title=f"{p.name} | {catalog.SHOP_NAME}", p=p,
                           category=catalog.category(p.category), reviews=catalog.reviews_for(p),
-                          ld=product_jsonld(app, request, p),
+                          ld=product_jsonld(app, p),
                           related=[q for q in app.products.values() if q.category == p.category and q is not p][:3])
 
     @app.route("GET", "/cart", stage="cart")
@@ -100,7 +100,8 @@ def install(app: App) -> None:
         quantity = _quantity(request.form.get("quantity"))
         if quantity:
             app.store.set_quantity(request.session, slug, quantity, add=True)
-            request.session.flash = f"Added {quantity} × {p.name} to your cart."
+            request.session.flash = Notice(f"Added {quantity} × {p.name} to your cart.", "View cart", "/cart",
+                                           "view-cart")
         return redirect(f"/p/{slug}")
 
     @app.route("POST", "/cart/update")
@@ -112,7 +113,7 @@ def install(app: App) -> None:
         for slug, value in changes.items():
             if slug in request.session.cart:
                 app.store.set_quantity(request.session, slug, _quantity(value, request.session.cart[slug]))
-        request.session.flash = "Your cart has been updated."
+        request.session.flash = Notice("Your cart has been updated.")
         return redirect("/cart")
 
     @app.route("POST", "/cart/remove")
@@ -120,7 +121,7 @@ def install(app: App) -> None:
         slug = request.form.get("product_id", "")
         if slug in request.session.cart:
             app.store.set_quantity(request.session, slug, 0)
-            request.session.flash = f"Removed {app.products[slug].name} from your cart."
+            request.session.flash = Notice(f"Removed {app.products[slug].name} from your cart.")
         return redirect("/cart")
 
     @app.route("GET", "/api/cart")

@@ -21,13 +21,23 @@ MAX_SESSIONS = 5000  # oldest sessions are dropped first; the demo must not grow
 MAX_QUANTITY = 99
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A one-shot message for the next page, with an optional follow-up link."""
+
+    text: str
+    link_text: str = ""
+    link_href: str = ""
+    link_id: str = ""
+
+
 @dataclass
 class Session:
     sid: str
     cart: dict[str, int] = field(default_factory=dict)  # product slug → quantity, in insertion order
     checkout: dict[str, str] = field(default_factory=dict)  # the address step's answers
     user: str | None = None  # email of the signed-in account
-    flash: str | None = None  # one-shot notice for the next page
+    flash: Notice | None = None
     orders: list[str] = field(default_factory=list)
 
 
