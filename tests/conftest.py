@@ -28,3 +28,19 @@ def capture_html(browser, tmp_path):
         return _capture(browser, html, **kwargs)
 
     return make
+
+
+# Tables a test wants shown at the end of the run (the toggle × check matrix), whatever -s says.
+SUMMARY_SECTIONS: list[tuple[str, str]] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    for title, text in SUMMARY_SECTIONS:
+        terminalreporter.write_sep("-", title)
+        terminalreporter.write_line(text)
+
+
+@pytest.fixture
+def summary_section():
+    """summary_section(title, text): print a table in pytest's terminal summary."""
+    return lambda title, text: SUMMARY_SECTIONS.append((title, text))

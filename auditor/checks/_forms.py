@@ -205,7 +205,12 @@ def auxiliary_forms(stage: StageCapture) -> set[str]:
             out.add(form_sel)
         elif kinds <= {"email", ""} and len(fields) == 1 and _NEWSLETTER_RE.search(text):
             out.add(form_sel)
-        elif "password" in kinds and len(fields) <= 3 and not kinds & (ADDRESS | {"name", "given-name", "tel"}):
+        elif "password" in kinds and not kinds & (ADDRESS | {"tel"}) and any(
+                purpose(e) == "password" and (e.attr("required") or e.attr("aria-required") == "true")
+                for e in fields):
+            # A sign-in or registration box (a required password, no address): the forced-account
+            # check judges it, and counting its fields here too would report one wall twice. A
+            # checkout form that also wants a password has address fields and is still counted.
             out.add(form_sel)
     return out
 

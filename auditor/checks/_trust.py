@@ -20,7 +20,7 @@ ACTIVE_TAGS = ("script", "iframe", "link", "object", "embed", "form")
 _CARD_NAME = re.compile(r"card.?num|cardnumber|cc-?num|ccnum|credit.?card|kartennummer|num[ée]ro de (?:la )?carte|"
                         r"n[uú]mero de (?:la )?tarjeta|numero (?:di|della) carta|numer karty|kaartnummer|"
                         r"\bcvc\b|\bcvv\b|"
-                        r"\bcsc\b|card.?expir|expiry|mm ?/ ?yy", re.I)
+                        r"\bcsc\b|card.?expir|expiry|(?<!dd/)(?<!dd /)\bmm ?/ ?yy", re.I)  # not a DD/MM/YYYY birth date
 _NOT_TYPED = ("radio", "checkbox", "submit", "button", "hidden", "image", "reset")
 _PAYMENT_CONTEXT = re.compile(r"pay|zahl|paiement|pago|pagament|p[lł]atno|betaal|gateway|method", re.I)
 
