@@ -5,6 +5,7 @@ e2e tests share one walk per toggle set on the desktop device.
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,7 +33,10 @@ def walk_demo(toggles: Toggles, run_dir: Path, *, scenario: Path = DEMO_SCENARIO
     with DemoShop(toggles) as shop:
         sc = load_scenario(scenario, base_url=shop.url)
         opts = AuditOptions(out_dir=run_dir.parent)
-        journeys = walk_jobs(plan_jobs([sc], (device,)), opts, run_dir)
+        # pytest-playwright's session browser keeps an event loop on this thread; Playwright's sync
+        # API refuses to start a second one there, so the walk runs on a thread of its own.
+        with ThreadPoolExecutor(1) as pool:
+            journeys = pool.submit(walk_jobs, plan_jobs([sc], (device,)), opts, run_dir).result()
         if keep_shop:
             keep_shop(shop)
     run = check_run(journeys, opts, run_dir.name)
