@@ -53,6 +53,7 @@ class AuditOptions:
     run_id: str | None = None
     label: str = ""  # goes into the run id: demo profile, shard…
     extra: dict = field(default_factory=dict)  # recorded in run.options
+    shard: tuple[int, int] | None = None  # (i, n): walk only shard i of n (shard.py); no gate verdict
 
 
 def new_run_id(label: str = "") -> str:
@@ -136,6 +137,10 @@ def audit(scenarios: Sequence[Scenario], opts: AuditOptions) -> tuple[AuditRun, 
     run_dir = Path(opts.out_dir) / run_id
     run_dir.mkdir(parents=True, exist_ok=True)
     jobs = plan_jobs(scenarios, opts.devices)
+    cut: dict = {}
+    if opts.shard:
+        from .shard import take_shard
+        jobs, cut = take_shard(jobs, opts.shard)
     t0 = time.monotonic()
     if opts.workers > 1 and len(jobs) > 1:
         from .parallel import walk_parallel
@@ -143,6 +148,9 @@ def audit(scenarios: Sequence[Scenario], opts: AuditOptions) -> tuple[AuditRun, 
     else:
         journeys = walk_jobs(jobs, opts, run_dir)
     walk_s = time.monotonic() - t0
-    run = check_run(journeys, opts, run_id, options=run_options(opts, scenarios) | {"walk_seconds": round(walk_s, 2)})
+    run = check_run(journeys, opts, run_id,
+                    options=run_options(opts, scenarios) | {"walk_seconds": round(walk_s, 2)} | cut)
+    if cut:  # the verdict belongs to the merged run (auditor merge)
+        run = replace(run, gate=None)
     write_report(run, run_dir)
     return run, run_dir

@@ -61,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("scenarios", nargs="+", type=Path, metavar="SCENARIO")
     run.add_argument("--base-url", help="override the scenarios' base_url (also: $AUDITOR_BASE_URL)")
     add_audit_options(run)
+    add_shard_option(run)
 
     demo = sub.add_parser("demo", help="serve the bundled demo shop and audit it")
     demo.add_argument("--profile", choices=("clean", "friction"), action="append",
@@ -76,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--policy", type=Path)
     check.add_argument("--fail-on", choices=("info", "minor", "major", "critical", "never"))
     check.add_argument("--out", type=Path, help="write the re-checked report here (default: in place)")
+    add_merge_parser(sub)
     return parser
 
 
@@ -155,6 +157,8 @@ def cmd_run(args) -> int:
 
     base_url = args.base_url or os.environ.get("AUDITOR_BASE_URL") or None
     scenarios = [load_scenario(p, base_url=base_url) for p in args.scenarios]
+    if getattr(args, "shard", None):
+        return run_shard(args, scenarios)
     opts = audit_options(args)
     run, run_dir = audit(scenarios, opts)
     print("\n".join(summary_lines(run, run_dir)))
@@ -227,7 +231,61 @@ def cmd_check(args) -> int:
     return run.gate.exit_code if run.gate else EXIT_OK
 
 
-COMMANDS = {"run": cmd_run, "demo": cmd_demo, "doctor": cmd_doctor, "check": cmd_check}
+# ---- scaling: --shard I/N and `auditor merge` (docs/scaling.md) -----------------------------------
+
+def _shard_arg(text: str) -> tuple[int, int]:
+    from .shard import parse_shard
+
+    try:
+        return parse_shard(text)
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(exc.message)
+
+
+def add_shard_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--shard", type=_shard_arg, metavar="I/N",
+                   help="walk only shard I of N (a stable slice of the scenario × device jobs); "
+                        "combine the shard runs with `auditor merge`, which decides the gate")
+
+
+def add_merge_parser(sub) -> None:
+    merge = sub.add_parser("merge", help="combine shard runs (run --shard I/N) into one run, gate and report")
+    merge.add_argument("shard_dirs", nargs="+", type=Path, metavar="SHARD_DIR")
+    merge.add_argument("--out", type=Path, default=Path("reports"),
+                       help="report root: the merged run goes to OUT/<run-id>/ (default: reports/)")
+    merge.add_argument("--policy", type=Path, help="policy file (default: ./auditor.yaml when present)")
+    merge.add_argument("--fail-on", choices=("info", "minor", "major", "critical", "never"))
+
+
+def run_shard(args, scenarios) -> int:
+    """A shard has no verdict of its own: exit 0 once its run directory is written, even when a walk
+    failed or friction was found, so one shard never cancels its CI matrix siblings; the merge exits 1/3."""
+    from .audit import audit
+
+    i, n = args.shard
+    run, run_dir = audit(scenarios, audit_options(args, shard=(i, n), label=f"shard-{i}of{n}"))
+    print("\n".join(summary_lines(run, run_dir)))
+    planned = len(run.options.get("plan", []))
+    print(f"  shard {i}/{n}: walked {len(run.journeys)} of {planned} planned journeys; the gate, baseline and "
+          "history are decided by `auditor merge` over all shards")
+    failed = [j for j in run.journeys if j.failures]
+    if failed:
+        print(f"  {len(failed)} journey(s) could not be walked: the merged run will exit 3")
+    return EXIT_OK
+
+
+def cmd_merge(args) -> int:
+    from .audit import AuditOptions
+    from .merge import merge_shards
+
+    opts = AuditOptions(out_dir=args.out, policy=load_policy(args.policy, args.fail_on), debug=args.debug,
+                        progress=_progress(args.quiet))
+    run, run_dir = merge_shards(args.shard_dirs, opts)
+    print("\n".join(summary_lines(run, run_dir)))
+    return run.gate.exit_code if run.gate else EXIT_OK
+
+
+COMMANDS = {"run": cmd_run, "demo": cmd_demo, "doctor": cmd_doctor, "check": cmd_check, "merge": cmd_merge}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
