@@ -17,6 +17,7 @@ the run directory (the walker names them per journey, so workers never collide).
 """
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import re
@@ -24,7 +25,7 @@ import signal
 import tempfile
 import threading
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from multiprocessing.connection import wait
@@ -51,6 +52,7 @@ class WorkerConfig:
     contended: bool
     browser_path: str | None
     connect: str | None
+    debug: bool = False
 
 
 # ---- worker side ---------------------------------------------------------------------------------
@@ -103,9 +105,14 @@ def failed_journey(job, kind: str, message: str, *, step: int = 0, stage: str | 
 
 def worker_main(wid: int, conn, cfg: WorkerConfig) -> None:
     """Entry point of a spawned worker: one browser, jobs from ``conn`` until None or EOF."""
-    # Ctrl-C reaches the whole process group; only the parent decides how the run stops.
+    # Ctrl-C in a terminal signals its foreground process group. In a group of its own, with its
+    # driver and browser, a worker hears it only from the parent, which stops workers in order:
+    # a browser that got the SIGINT itself would die mid-walk and the worker would reopen it.
+    os.setpgrp()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_sigterm)
+    if not cfg.debug:  # a driver torn down mid-call makes asyncio log tracebacks nobody can act on
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
     from .walk.walker import WalkOptions, walk_journey
 
     browsers = _Browsers(cfg, say=lambda text: conn.send(("progress", text)))
@@ -193,7 +200,8 @@ class _Pool:
         wid, self.next_wid = self.next_wid, self.next_wid + 1
         proc = self.ctx.Process(target=worker_main, args=(wid, child_end, self.cfg), name=f"auditor-worker-{wid}",
                                 daemon=True)
-        proc.start()
+        with _sigint_ignored():  # inherited: a Ctrl-C before the worker leaves the group is no traceback
+            proc.start()
         child_end.close()  # so the parent sees EOF when the worker dies
         self.workers[wid] = _Worker(wid, proc, parent_end, replacement=replacement)
 
@@ -306,6 +314,18 @@ class _Pool:
         self.workers.clear()
 
 
+@contextmanager
+def _sigint_ignored():
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _exit_text(code: int | None) -> str:
     if code is None:
         return "vanished"
@@ -326,7 +346,7 @@ def walk_parallel(jobs: Sequence, opts, run_dir: Path) -> list[Journey]:
     if not opts.connect:  # once here, so a missing browser is one clear error, not N
         browser_path = resolve_browser(opts.browser_path).executable
     cfg = WorkerConfig(run_dir=Path(run_dir).resolve(), repeat=opts.repeat, throttle=opts.throttle,
-                       contended=n > 1, browser_path=browser_path, connect=opts.connect)
+                       contended=n > 1, browser_path=browser_path, connect=opts.connect, debug=opts.debug)
     pool = _Pool(jobs, cfg, opts.progress)
     if opts.progress:
         opts.progress(f"walking {len(jobs)} journeys in {n} worker processes (timings marked as contended)")
