@@ -21,7 +21,9 @@ from PIL import Image, ImageDraw
 
 from ..model import AuditRun, Evidence, Rect, StageCapture, slug
 from .catalog import Item
-from .draw import BADGE_CSS, EXT, Badges, badge_height, banner, draw_box, encode, numbers, stroke
+from .draw import (EXT, badge_height, badge_size, banner, draw_badge, draw_box, draw_leader, encode, numbers, outer,
+                   stroke)
+from .place import Clutter, Placer
 from .paths import inside
 
 # ---- size budget (measured; see docs/report-schema.md "Images") -------------------------------------
@@ -34,6 +36,7 @@ CROP_MARGIN_CSS = 40.0
 CROP_MIN_CSS = (360.0, 200.0)
 CROP_MAX_CSS = (1200.0, 900.0)  # larger evidence: crop around its first box only
 CROP_MAX_PX = (960, 720)
+CROP_BADGE_SHARE = 26  # a close-up's badge is at least 1/26 of its longer side
 
 
 def css_to_px(rect: Rect, scale: float) -> tuple[int, int, int, int]:
@@ -62,6 +65,7 @@ class Annotations:
     crops: dict[int, str] = field(default_factory=dict)  # finding number → rel path
     located: dict[int, str] = field(default_factory=dict)  # number → on-page | below-capture | … (see LOCATED)
     cut_css: dict[tuple[str, str], float] = field(default_factory=dict)  # stage image shows only this much page
+    badges: dict[tuple[str, str], tuple[int, ...]] = field(default_factory=dict)  # numbers badged on a stage image
     bytes: dict[str, int] = field(default_factory=dict)  # rel path → size
     dims: dict[str, tuple[int, int]] = field(default_factory=dict)  # rel path → (width, height) px
 
@@ -91,10 +95,42 @@ def _open(run_dir: Path, cap: StageCapture) -> Image.Image | None:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """One evidence box on an image; ``badge``: it carries its finding's number (the first box of it)."""
+
+    n: int
+    severity: str
+    box: tuple[int, int, int, int]
+    badge: bool
+
+
+def draw_marks(img: Image.Image, marks: Sequence[Mark], k: float, badge_h: int | None = None) -> list[int]:
+    """Boxes first (the worst on top), then badges beside them, the worst placed first.
+    Returns the numbers that got a badge."""
+    badge_h = badge_h or badge_height(k, img.width)
+    clutter = Clutter(img, cell=max(4, badge_h // 3))  # read before anything is drawn over the page
+    draw = ImageDraw.Draw(img)
+    for m in sorted(marks, key=lambda m: -m.n):
+        draw_box(draw, m.box, m.severity, k)
+    placer = Placer(img.size, clutter, [outer(m.box, m.severity, k) for m in marks], gap=max(2, round(2 * k)))
+    spots = []
+    for m in sorted((m for m in marks if m.badge), key=lambda m: m.n):
+        spots.append((m, placer.place(outer(m.box, m.severity, k), *badge_size(m.n, badge_h), inner=m.box)))
+    for m, spot in spots:
+        if spot.leader:
+            draw_leader(draw, spot.leader, m.severity, max(2, round(1.5 * k)))
+    for m, spot in spots:
+        draw_badge(draw, spot.rect[:2], m.n, m.severity, spot.rect[3] - spot.rect[1])
+    return [m.n for m, _ in spots]
+
+
 def annotate_stage(src: Image.Image, dsf: float, pairs: Sequence[tuple[Item, Evidence]],
-                   located: dict[int, str]) -> tuple[Image.Image, float | None]:
+                   located: dict[int, str], badged: list[int] | None = None) -> tuple[Image.Image, float | None]:
     """The stage screenshot with every finding's evidence boxed and badged. Returns the image and,
-    when a long page was cut for display, how many CSS px of page it shows."""
+    when a long page was cut for display, how many CSS px of page it shows; ``badged`` gets the
+    numbers that have a badge on it."""
+    badged = [] if badged is None else badged
     cap_w, cap_h = src.width / dsf, src.height / dsf
     s = min(1.0, STAGE_MAX_WIDTH_PX / src.width)
     cut_css = None
@@ -106,10 +142,8 @@ def annotate_stage(src: Image.Image, dsf: float, pairs: Sequence[tuple[Item, Evi
     img = src.crop((0, 0, src.width, src_h)) if src_h < src.height else src
     img = img.resize((max(1, round(src.width * s)), max(1, round(src_h * s))), Image.LANCZOS) if s < 1 else img.copy()
     k = dsf * s
-    draw = ImageDraw.Draw(img)
-    badges = Badges(draw, img.width, img.height, badge_height(k, img.width))
-    below, further, badged = [], [], set()
-    for it, ev in sorted(pairs, key=lambda p: -p[0].n):  # worst drawn last, on top
+    below, further, marks = [], [], []
+    for it, ev in sorted(pairs, key=lambda p: p[0].n):
         n = it.n
         if ev.box is None:
             located.setdefault(n, "no-box")
@@ -127,10 +161,8 @@ def annotate_stage(src: Image.Image, dsf: float, pairs: Sequence[tuple[Item, Evi
             further.append(n)
             continue
         px = css_to_px(clamp(box, cap_w, shown_h), k)
-        draw_box(draw, px, it.finding.severity, k)
-        if n not in badged:
-            badged.add(n)
-            badges.place(px, n, it.finding.severity, stroke(k, it.finding.severity) + 1)
+        marks.append(Mark(n, it.finding.severity, px, not any(m.n == n for m in marks)))
+    badged.extend(draw_marks(img, marks, k))
     lines = []
     if further:
         lines.append(f"Further down the page (see their close-ups): {numbers(further)}")
@@ -154,11 +186,16 @@ def crop_finding(src: Image.Image, dsf: float, item: Item, stage: str) -> Image.
     boxes = [b for b in boxes if region.intersects(b) or b == region]
     w = min(max(region.width + 2 * CROP_MARGIN_CSS, CROP_MIN_CSS[0]), CROP_MAX_CSS[0], cap_w)
     h = min(max(region.height + 2 * CROP_MARGIN_CSS, CROP_MIN_CSS[1]), CROP_MAX_CSS[1], cap_h)
+    # Room above the first box for its badge, so it need not sit on the next element down.
+    k0 = dsf * min(1.0, CROP_MAX_PX[0] / (w * dsf), CROP_MAX_PX[1] / (h * dsf))
+    above = max(CROP_MARGIN_CSS, (crop_badge(k0, round(w * k0)) + 2 * stroke(k0, item.finding.severity) + 8) / k0)
+    h = min(max(region.height + CROP_MARGIN_CSS + above, CROP_MIN_CSS[1]), CROP_MAX_CSS[1], cap_h)
     cx, cy = region.center
-    if region.height + 2 * CROP_MARGIN_CSS > h:  # taller than the cap: keep its top in view
-        cy = region.y - CROP_MARGIN_CSS + h / 2
+    if region.height + CROP_MARGIN_CSS + above > h:  # taller than the cap: keep its top in view
+        cy = region.y - above + h / 2
     x = min(max(cx - w / 2, 0.0), cap_w - w)
     y = min(max(cy - h / 2, 0.0), cap_h - h)
+    y = max(0.0, min(y, boxes[0].y - above))
     view = Rect(x, y, w, h)
     left, top, right, bottom = css_to_px(view, dsf)
     part = src.crop((left, top, min(right, src.width), min(bottom, src.height)))
@@ -166,17 +203,18 @@ def crop_finding(src: Image.Image, dsf: float, item: Item, stage: str) -> Image.
     if s < 1:
         part = part.resize((max(1, round(part.width * s)), max(1, round(part.height * s))), Image.LANCZOS)
     k = dsf * s
-    draw = ImageDraw.Draw(part)
-    badges = Badges(draw, part.width, part.height, max(14, round(BADGE_CSS * k)))
-    for i, b in enumerate(boxes):
+    marks = []
+    for b in boxes:
         shifted = clamp(Rect(b.x - view.x, b.y - view.y, b.width, b.height), view.width, view.height)
-        if shifted is None:
-            continue
-        px = css_to_px(shifted, k)
-        draw_box(draw, px, item.finding.severity, k)
-        if i == 0:
-            badges.place(px, item.n, item.finding.severity, stroke(k, item.finding.severity) + 1)
+        if shifted is not None:
+            marks.append(Mark(item.n, item.finding.severity, css_to_px(shifted, k), not marks))
+    draw_marks(part, marks, k, crop_badge(k, part.width))
     return part
+
+
+def crop_badge(k: float, width: int) -> int:
+    # A close-up is shown at a third of its width or less beside the facts: its badge is scaled to that.
+    return max(badge_height(k, width), round(width / CROP_BADGE_SHARE))
 
 
 class _Names:
@@ -231,7 +269,9 @@ def annotate_run(run: AuditRun, run_dir: Path, items: Sequence[Item]) -> Annotat
                 continue
             dsf = cap.device_scale_factor or 1.0
             stem = Path(cap.screenshot).stem if cap.screenshot else f"{cap.index:02d}-{slug(cap.stage)}"
-            img, cut = annotate_stage(src, dsf, pairs, out.located)
+            badged: list[int] = []
+            img, cut = annotate_stage(src, dsf, pairs, out.located, badged)
+            out.badges[(j.id, cap.stage)] = tuple(badged)
             rel = names.take(j.device.name, slug(stem), j.scenario)
             _write(run_dir, rel, img, STAGE_BUDGET_BYTES, out)
             out.stages[(j.id, cap.stage)] = rel

@@ -6,6 +6,7 @@ Nothing in this module formats text for a particular output.
 """
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
@@ -79,30 +80,73 @@ def columns(run: AuditRun, scenario: str) -> list[Column]:
 
 
 def _order_key(run: AuditRun):
-    journeys = {j.id: (i, j) for i, j in enumerate(run.journeys)}
-    stage_pos = {(j.id, s.stage): s.index for j in run.journeys for s in j.stages}
+    # A stage's place is its column in the journey map, so the same stage sorts alike on every device.
+    stage_pos = {(name, col.stage): col.index for name in scenarios(run) for col in columns(run, name)}
     scen = {s: i for i, s in enumerate(scenarios(run))}
     devs = {d: i for i, d in enumerate(devices(run))}
+    scen_of = {j.id: j.scenario for j in run.journeys}
 
     def key(pair: tuple[Finding, str]):
         f, jid = pair
-        return (-severity_rank(f.severity), scen.get(f.scenario, len(scen)), stage_pos.get((jid, f.stage), 999),
-                devs.get(f.device, len(devs)), f.check, f.title)
+        name = f.scenario or scen_of.get(jid, "")
+        # check and key before device: the same problem on desktop and mobile gets consecutive numbers
+        return (-severity_rank(f.severity), scen.get(name, len(scen)), stage_pos.get((name, f.stage), 999),
+                f.check, f.key or f.title, devs.get(f.device, len(devs)), f.title)
 
-    return key, journeys
+    return key
 
 
 def number_findings(run: AuditRun, status: Mapping[str, str] | None = None) -> tuple[Item, ...]:
     """Every finding of the run, worst first, numbered from 1."""
     pairs = [(f, r.journey) for r in run.results for f in r.findings]
-    key, _ = _order_key(run)
-    pairs.sort(key=key)
+    pairs.sort(key=_order_key(run))
     status = status or {}
     out = []
     for n, (f, jid) in enumerate(pairs, 1):
         fp = f.fingerprint()
         out.append(Item(n=n, finding=f, journey=jid, fingerprint=fp, status=status.get(fp, "")))
     return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """One problem: the findings that share scenario, check, stage and key, one per device.
+    Each keeps its own number (the badge on its device's screenshot); the report shows them together."""
+
+    items: tuple[Item, ...]  # in number order
+
+    @property
+    def first(self) -> Item:
+        return self.items[0]
+
+    @property
+    def finding(self) -> Finding:
+        return self.first.finding
+
+    @property
+    def severity(self) -> str:
+        return max((it.finding.severity for it in self.items), key=severity_rank)
+
+    @property
+    def devices(self) -> tuple[str, ...]:
+        return tuple(OrderedDict.fromkeys(it.finding.device for it in self.items))
+
+    @property
+    def anchor(self) -> str:
+        return f"problem-{self.first.n}"
+
+
+def group_key(it: Item) -> tuple[str, str, str, str]:
+    f = it.finding
+    return (f.scenario, f.check, f.stage, f.key or f.title)
+
+
+def group_items(items: Sequence[Item]) -> tuple[Group, ...]:
+    """Findings grouped across devices, in the order of each group's best (lowest) number."""
+    groups: dict[tuple[str, str, str, str], list[Item]] = OrderedDict()
+    for it in items:
+        groups.setdefault(group_key(it), []).append(it)
+    return tuple(Group(tuple(g)) for g in groups.values())
 
 
 def worst(items: Iterable[Item]) -> Item | None:
@@ -227,20 +271,49 @@ def format_metric(metric: str, value: float | None) -> str:
     return f"{value:,.0f} ms"
 
 
+# ISO 4217 codes a check may use as a unit → (symbol or "", minor units). A symbol only where it is
+# unambiguous for shoppers of that currency ("$" is the US dollar; other dollars keep their code).
+CURRENCIES: Mapping[str, tuple[str, int]] = {
+    "USD": ("$", 2), "EUR": ("€", 2), "GBP": ("£", 2), "JPY": ("¥", 0), "INR": ("₹", 2), "KRW": ("₩", 0),
+    "ILS": ("₪", 2), "NGN": ("₦", 2), "PHP": ("₱", 2), "VND": ("₫", 0), "UAH": ("₴", 2), "TRY": ("₺", 2),
+    "CAD": ("", 2), "AUD": ("", 2), "NZD": ("", 2), "CHF": ("", 2), "SEK": ("", 2), "NOK": ("", 2),
+    "DKK": ("", 2), "PLN": ("", 2), "CZK": ("", 2), "HUF": ("", 2), "RON": ("", 2), "BGN": ("", 2),
+    "CNY": ("", 2), "HKD": ("", 2), "SGD": ("", 2), "TWD": ("", 2), "THB": ("", 2), "MYR": ("", 2),
+    "IDR": ("", 2), "BRL": ("", 2), "MXN": ("", 2), "ARS": ("", 2), "CLP": ("", 0), "COP": ("", 2),
+    "ZAR": ("", 2), "AED": ("", 2), "SAR": ("", 2), "EGP": ("", 2), "ISK": ("", 0), "KWD": ("", 3),
+    "BHD": ("", 3), "OMR": ("", 3), "JOD": ("", 3), "TND": ("", 3),
+}
+
+
+def format_money(value: float | int, code: str) -> str:
+    """``$2.50``, ``€4.95``, ``¥500``, ``12.00 CAD``: the currency's minor units, its symbol when unambiguous."""
+    symbol, digits = CURRENCIES[code]
+    text = f"{abs(value):,.{digits}f}"
+    sign = "-" if value < 0 and float(text.replace(",", "")) else ""
+    return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {code}"
+
+
 def format_value(value, unit: str = "") -> str:
     """A measured value or threshold with its unit, for every output."""
-    if value is None:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
+    money = unit.upper() if unit and unit.upper() in CURRENCIES else ""
     if isinstance(value, bool):
         text = "yes" if value else "no"
+    elif money and isinstance(value, (int, float)):
+        return format_money(value, money)
     elif isinstance(value, float):
         text = f"{value:,.3f}".rstrip("0").rstrip(".") if abs(value) < 10 else f"{value:,.0f}"
     elif isinstance(value, int):
         text = f"{value:,}"
     elif isinstance(value, (list, tuple)):
+        if money:
+            return ", ".join(format_value(v, unit) for v in value)
         text = ", ".join(str(v) for v in value)
     else:
         text = str(value)
+        if money:  # "shown on the product page" is no amount of dollars
+            return text
     return f"{text} {unit}".strip() if unit else text
 
 

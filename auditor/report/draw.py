@@ -36,7 +36,7 @@ HALO = (20, 20, 20)
 FORMAT = "webp" if features.check("webp") else "jpeg"
 EXT = "webp" if FORMAT == "webp" else "jpg"
 QUALITIES = (78, 68, 58, 48)
-BADGE_CSS = 20.0  # badge height at scale 1, before the readability floor
+BADGE_CSS = 18.0  # badge height in CSS px, before the readability floor
 
 
 # ---- fonts --------------------------------------------------------------------------------------
@@ -90,49 +90,41 @@ def _shape(draw: ImageDraw.ImageDraw, cx: float, cy: float, r: float, shape: str
         draw.rectangle((cx - r * 0.85, cy - r * 0.85, cx + r * 0.85, cy + r * 0.85), fill=ink)
 
 
-def badge_size(n: int, severity: str, height: int) -> tuple[int, int]:
-    f = font(max(8, round(height * 0.62)))
-    label = f"{n} {STYLES[severity].word}"
-    return round(height * 1.1 + f.getlength(label) + height * 0.4), height
+def badge_size(n: int, height: int) -> tuple[int, int]:
+    """Shape + number: the severity word is in the legend and the finding list, not on the page."""
+    f = font(max(8, round(height * 0.68)))
+    return round(height * 0.95 + f.getlength(str(n)) + height * 0.3), height
 
 
 def draw_badge(draw: ImageDraw.ImageDraw, xy: tuple[int, int], n: int, severity: str, height: int) -> None:
     st = STYLES[severity]
-    w, h = badge_size(n, severity, height)
+    w, h = badge_size(n, height)
     x, y = xy
-    draw.rounded_rectangle((x - 1, y - 1, x + w, y + h), radius=h // 3 + 1, fill=HALO)
-    draw.rounded_rectangle((x, y, x + w - 1, y + h - 1), radius=h // 3, fill=st.colour)
-    _shape(draw, x + h * 0.55, y + h / 2, h * 0.26, st.shape, st.ink)
-    draw.text((x + h * 1.1, y + h / 2), f"{n} {st.word}", font=font(max(8, round(h * 0.62))), fill=st.ink,
-              anchor="lm")
+    draw.rounded_rectangle((x - 1, y - 1, x + w, y + h), radius=h // 4 + 1, fill=HALO)
+    draw.rounded_rectangle((x, y, x + w - 1, y + h - 1), radius=h // 4, fill=st.colour)
+    _shape(draw, x + h * 0.5, y + h / 2, h * 0.25, st.shape, st.ink)
+    draw.text((x + h * 0.92, y + h / 2), str(n), font=font(max(8, round(h * 0.68))), fill=st.ink, anchor="lm")
+
+
+def draw_leader(draw: ImageDraw.ImageDraw, line: tuple[tuple[int, int], tuple[int, int]], severity: str,
+                width: int) -> None:
+    """A line from a badge that had to move away to the box it numbers, haloed like the box."""
+    (x0, y0), (x1, y1) = line
+    draw.line((x0, y0, x1, y1), fill=HALO, width=width + 2)
+    draw.line((x0, y0, x1, y1), fill=STYLES[severity].colour, width=width)
+    r = width + 1
+    draw.ellipse((x1 - r, y1 - r, x1 + r, y1 + r), fill=STYLES[severity].colour, outline=HALO)
 
 
 def badge_height(k: float, image_width: int) -> int:
-    # Scaled with the device, and never below 1/36 of the width so it survives being shown small.
-    return max(14, round(BADGE_CSS * k), round(image_width / 36))
+    # Scaled with the device, and never below 1/50 of the width so it survives being shown small.
+    return max(16, round(BADGE_CSS * k), round(image_width / 50))
 
 
-class Badges:
-    """Places badges next to their boxes without covering one another."""
-
-    def __init__(self, draw: ImageDraw.ImageDraw, width: int, height: int, badge_h: int):
-        self.draw, self.width, self.height, self.h = draw, width, height, badge_h
-        self.taken: list[tuple[int, int, int, int]] = []
-
-    def place(self, box: tuple[int, int, int, int], n: int, severity: str, gap: int) -> None:
-        w, h = badge_size(n, severity, self.h)
-        x = min(max(box[0] - gap, 0), max(self.width - w, 0))
-        y = box[1] - h - gap - 1 if box[1] - h - gap - 1 >= 0 else box[1] + gap
-        for _ in range(40):
-            r = (x, y, x + w, y + h)
-            if not any(r[0] < t[2] and t[0] < r[2] and r[1] < t[3] and t[1] < r[3] for t in self.taken):
-                break
-            x += w + gap
-            if x + w > self.width:
-                x, y = max(box[0] - gap, 0), y + h + gap
-        y = min(max(y, 0), max(self.height - h, 0))
-        self.taken.append((x, y, x + w, y + h))
-        draw_badge(self.draw, (x, y), n, severity, h)
+def outer(box: tuple[int, int, int, int], severity: str, k: float) -> tuple[int, int, int, int]:
+    """The area ``draw_box`` paints for ``box``, halo included (right/bottom exclusive)."""
+    w = stroke(k, severity) + 1
+    return box[0] - w, box[1] - w, box[2] + w, box[3] + w
 
 
 def _wrap(text: str, f, width: float) -> list[str]:

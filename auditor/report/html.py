@@ -29,7 +29,8 @@ from .catalog import (METRICS, SEVERITY_ORDER, Item, at_or_above, check_titles, 
 from .compare import COMPARED_METRICS, Comparison, MetricDelta
 from .paths import href_for, safe_link
 from .trends import BAR_H, H, W, Trends
-from .view import (filter_values, journey_problems, located_note, passed_groups, scenario_views)
+from .view import (filter_values, finding_cards, journey_problems, passed_groups, scenario_views, short_selector,
+                   short_url)
 
 _HERE = Path(__file__).parent
 
@@ -55,8 +56,8 @@ def content_security_policy(css: str, js: str) -> str:
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(_HERE / "templates")), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(metric=format_metric, value=format_value, href=href_for,
-                       first_upper=lambda s: s[:1].upper() + s[1:] if isinstance(s, str) else s)
+    env.filters.update(metric=format_metric, value=format_value, href=href_for, short_selector=short_selector,
+                       short_url=short_url, first_upper=lambda s: s[:1].upper() + s[1:] if isinstance(s, str) else s)
     env.globals.update(rate=rate, safe_link=safe_link, check_titles=check_titles, severities=SEVERITY_ORDER,
                        styles=STYLES, metrics=METRICS, at_or_above=at_or_above)
     return env
@@ -103,9 +104,8 @@ def render_html(run: AuditRun, run_dir: Path, items: Sequence[Item], ann: Annota
         scenarios=scenario_views(run, items, ann),
         problems=problems,
         passed=passed_groups(run),
-        ann=ann,
-        located=lambda n: located_note(ann, n),
-        crops={n: href_for(rel) for n, rel in ann.crops.items()},
+        cards=finding_cards(run, items, ann, fail_on(run)),
+        base_url=next((j.base_url for j in run.journeys if j.base_url), ""),
         filters=filter_values(items, run),
         comparison=comparison,
         deltas=delta_rows(comparison),

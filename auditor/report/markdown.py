@@ -1,27 +1,44 @@
 """summary.md: sized for a pull-request comment or a GitHub job summary (≤ ~60 lines, < 65,000 chars).
 
-Page text is escaped for GitHub Markdown: every ASCII punctuation character gets a backslash
-(CommonMark allows that for all of them), so a product name cannot open a link, an image, a
-table cell, an autolink or an HTML tag; line breaks and invisible direction controls are removed.
+Page text is made inert with as few escapes as keep it so, because people read this file raw too:
+the characters that open emphasis, code, links, images or table cells get a backslash
+(\\ ` * _ ~ [ ] |), < > become entities (so no HTML tag can form), & only where it would start an
+entity, $ only when two of them could open GitHub math, and a leading # cannot make a heading.
+Things GitHub would turn into links by themselves (URLs, www., e-mail addresses, @mentions, #123
+references) are put in code spans, where nothing is a link. Line breaks and invisible control
+characters are removed. "$2.50", "2,819 ms" and "(TTFB)" stay as they are.
 """
 from __future__ import annotations
 
 import re
-import string
 import unicodedata
 from typing import Sequence
 
 from ..model import AuditRun
-from .catalog import SEVERITY_ORDER, Item, at_or_above, counts, fail_on, format_value, journey_status, verdicts
+from .catalog import (SEVERITY_ORDER, Group, Item, at_or_above, counts, fail_on, format_value, group_items,
+                      journey_status, verdicts)
 from .compare import Comparison
 
 MAX_CHARS = 65_000
 MAX_TOP = 10
 MAX_CHECKS = 15
 MAX_JOURNEYS = 4
-_PUNCT = frozenset(string.punctuation)
 _SPACE = re.compile(r"\s+")
 _OUTCOME = {"failed": "❌ fail", "passed": "✅ pass", "error": "⚠️ error", "not_applicable": "➖ n/a"}
+_ESCAPE = {ch: "\\" + ch for ch in "\\`*_~[]|"} | {"<": "&lt;", ">": "&gt;"}
+# What GitHub links without any markup: URLs, www. hosts, e-mail addresses, @mentions, #123 references.
+_AUTOLINK = re.compile(
+    r"(?i)\b[a-z][a-z0-9+.-]{0,30}://[^\s`<>]*"
+    r"|\bwww\.[^\s`<>]+"
+    r"|[^\s`<>@()\[\]|]+@[^\s`<>@()\[\]|]+\.[^\s`<>@()\[\]|]+"
+    r"|(?<![\w@])@[a-z0-9][\w-]*(?:/[\w.-]+)?"
+    r"|(?<![\w&])(?:#|gh-)\d+\b")
+_ENTITY = re.compile(r"&(?=#?[a-z0-9]+;)", re.IGNORECASE)
+
+
+def _escape_text(s: str, dollars: bool) -> str:
+    s = "".join(_ESCAPE.get(ch, ch) for ch in _ENTITY.sub("&amp;", s))
+    return s.replace("$", "\\$") if dollars else s
 
 
 def md(text: object, limit: int = 120) -> str:
@@ -31,11 +48,39 @@ def md(text: object, limit: int = 120) -> str:
     s = _SPACE.sub(" ", s).strip()
     if len(s) > limit:
         s = s[: limit - 1] + "…"
-    return "".join("\\" + ch if ch in _PUNCT else ch for ch in s)
+    dollars = s.count("$") > 1  # one $ cannot open GitHub math; two might
+    out, pos = [], 0
+    for m in _AUTOLINK.finditer(s):
+        token = m.group(0).rstrip(".,;:!?)'\"") or m.group(0)  # sentence punctuation is not part of a URL
+        out.append(_escape_text(s[pos:m.start()], dollars))
+        # In a code span nothing is a link or markup; | would still end a table cell, so it is encoded.
+        out.append("`" + token.replace("|", "%7C") + "`")
+        pos = m.start() + len(token)
+    out.append(_escape_text(s[pos:], dollars))
+    result = "".join(out)
+    return "\\" + result if result[:1] in ("#", "-", "+", "=") else result
 
 
 def _where(it: Item) -> str:
     return f"{md(it.finding.stage, 40)} · {md(it.finding.device, 30)}"
+
+
+def _values(g: Group, attr: str) -> str:
+    """The measured value (or threshold) once when every device agrees, else per device."""
+    texts = [(it.finding.device, format_value(getattr(it.finding, attr), it.finding.unit)) for it in g.items]
+    if len({t for _, t in texts}) == 1:
+        return md(texts[0][1], 40)
+    return " · ".join(f"{md(t, 30)} {md(d, 20)}" for d, t in texts)
+
+
+def _group_row(g: Group, level: str, html_link: str) -> str:
+    f = g.finding
+    sev = f"**{g.severity}**" if at_or_above(g.severity, level) else g.severity
+    new = " 🆕" if any(it.status == "new" for it in g.items) else ""
+    nums = " ".join(f"[{it.n}]({html_link}#{it.anchor})" for it in g.items)
+    where = f"{md(f.stage, 40)} · {', '.join(md(d, 30) for d in g.devices)}"
+    values = f"{_values(g, 'measured')} | {_values(g, 'threshold')}"
+    return f"| {nums} | {sev}{new} | {md(f.title, 90)} | {where} | {values} |"
 
 
 def render_markdown(run: AuditRun, items: Sequence[Item], comparison: Comparison | None = None,
@@ -83,14 +128,12 @@ def render_markdown(run: AuditRun, items: Sequence[Item], comparison: Comparison
         lines.append("")
 
     if items:
-        lines += [f"### Top findings ({min(len(items), MAX_TOP)} of {len(items)})", "",
-                  "| # | Severity | Finding | Stage · device | Measured | Threshold |", "|---|---|---|---|---|---|"]
-        for it in items[:MAX_TOP]:
-            f = it.finding
-            sev = f"**{f.severity}**" if at_or_above(f.severity, level) else f.severity
-            new = " 🆕" if it.status == "new" else ""
-            lines.append(f"| [{it.n}]({html_link}#{it.anchor}) | {sev}{new} | {md(f.title, 90)} | {_where(it)} | "
-                         f"{md(format_value(f.measured, f.unit), 40)} | {md(format_value(f.threshold, f.unit), 40)} |")
+        groups = group_items(items)
+        shown = groups[:MAX_TOP]
+        across = f", {len(items)} findings across devices" if len(groups) != len(items) else ""
+        lines += [f"### Top problems ({len(shown)} of {len(groups)}{across})", "",
+                  "| # | Severity | Finding | Stage · devices | Measured | Threshold |", "|---|---|---|---|---|---|"]
+        lines += [_group_row(g, level, html_link) for g in shown]
         lines.append("")
     else:
         lines += ["No friction found in the captured stages.", ""]

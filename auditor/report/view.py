@@ -10,10 +10,12 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
+from urllib.parse import urlsplit
 
 from ..model import AuditRun, Journey, Passed, StageCapture, StepFailure, severity_rank
 from .annotate import LOCATED, Annotations
-from .catalog import SEVERITY_ORDER, Column, Item, columns, counts, journey_status, scenarios
+from .catalog import (SEVERITY_ORDER, Column, Group, Item, at_or_above, columns, counts, format_value, group_items,
+                      journey_status, scenarios)
 from .paths import href_for, inside
 
 # kind → (the shopper's goal, what they are asking themselves)
@@ -62,13 +64,24 @@ class Cell:
 
 
 @dataclass(frozen=True, slots=True)
+class Touch:
+    """What the devices saw at a stage; devices that saw the same page share one entry."""
+
+    devices: tuple[str, ...]
+    capture: StageCapture | None
+    failure: StepFailure | None
+
+
+@dataclass(frozen=True, slots=True)
 class StageView:
     column: Column
     goal: str
     thinking: str
     cells: tuple[Cell, ...]
+    touches: tuple[Touch, ...]
     items: tuple[Item, ...]
-    groups: tuple[tuple[Item, ...], ...]  # the same finding on several devices, listed once
+    groups: tuple[Group, ...]  # the same finding on several devices, listed once
+    shown: tuple[Group, ...]  # the groups with a badge on this stage's screenshots, or found here
     counts: Mapping[str, int]
     feeling: Feeling
     opportunities: tuple[str, ...]
@@ -105,11 +118,13 @@ def _feeling(items: Sequence[Item], failed: bool, reached: bool) -> Feeling:
     return Feeling(*FEELINGS[worst])
 
 
-def _groups(items: Sequence[Item]) -> tuple[tuple[Item, ...], ...]:
-    groups: dict[tuple[str, str], list[Item]] = OrderedDict()
-    for it in items:
-        groups.setdefault((it.finding.check, it.finding.key or it.finding.title), []).append(it)
-    return tuple(tuple(g) for g in groups.values())
+def _touches(cells: Sequence[Cell]) -> tuple[Touch, ...]:
+    same: dict[tuple, list[Cell]] = OrderedDict()
+    for c in cells:
+        cap = c.capture
+        key = (cap.title, cap.url, cap.status) if cap else ("failed" if c.failure else "absent", c.device)
+        same.setdefault(key, []).append(c)
+    return tuple(Touch(tuple(c.device for c in group), group[0].capture, group[0].failure) for group in same.values())
 
 
 def _opportunities(items: Sequence[Item], limit: int = 3) -> tuple[str, ...]:
@@ -118,9 +133,11 @@ def _opportunities(items: Sequence[Item], limit: int = 3) -> tuple[str, ...]:
 
 
 def scenario_views(run: AuditRun, items: Sequence[Item], ann: Annotations) -> list[ScenarioView]:
+    all_groups = group_items(items)
     out = []
     for name in scenarios(run):
         journeys = tuple(j for j in run.journeys if j.scenario == name)
+        ids = {j.id for j in journeys}
         devs = tuple(OrderedDict.fromkeys(j.device.name for j in journeys))
         stages = []
         for col in columns(run, name):
@@ -129,17 +146,102 @@ def scenario_views(run: AuditRun, items: Sequence[Item], ann: Annotations) -> li
                 cap = col.captures.get(j.device.name)
                 fail = next((f for f in j.failures if f.stage == col.stage), None)
                 rel = ann.stages.get((j.id, col.stage))
-                narrow = j.device.is_mobile or 0 < j.device.width < 700
-                cells.append(Cell(j.device.name, cap, fail, narrow, href_for(rel) if rel else None,
+                cells.append(Cell(j.device.name, cap, fail, is_narrow(j), href_for(rel) if rel else None,
                                   ann.dims.get(rel) if rel else None, ann.cut_css.get((j.id, col.stage))))
             mine = tuple(it for it in items if it.finding.stage == col.stage and it.finding.scenario in (name, "")
-                         and it.journey in {j.id for j in journeys})
+                         and it.journey in ids)
+            here = {n for j in journeys for n in ann.badges.get((j.id, col.stage), ())} | {it.n for it in mine}
+            shown = tuple(g for g in all_groups if any(it.n in here for it in g.items))
             goal, thinking = STAGE_COPY.get(col.kind, DEFAULT_COPY)
-            stages.append(StageView(col, goal, thinking, tuple(cells), mine, _groups(mine), counts(mine),
+            stages.append(StageView(col, goal, thinking, tuple(cells), _touches(cells), mine, group_items(mine),
+                                    shown, counts(mine),
                                     _feeling(mine, bool(col.failed_on) and not col.captures, bool(col.captures)),
                                     _opportunities(mine)))
         out.append(ScenarioView(name, devs, tuple(stages), journeys))
     return out
+
+
+def is_narrow(j: Journey) -> bool:
+    """A phone-sized viewport: shown in a narrower column."""
+    return j.device.is_mobile or 0 < j.device.width < 700
+
+
+# ---- finding cards -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Half:
+    """One device's finding inside a card: its own number, close-up and evidence."""
+
+    item: Item
+    crop: str | None  # href
+    dims: tuple[int, int] | None
+    located: str  # why there is no box on the screenshot, or ""
+    narrow: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    group: Group
+    halves: tuple[Half, ...]
+    measured: tuple[tuple[str, str], ...]  # (device, text); one entry with device "" when all devices agree
+    threshold: tuple[tuple[str, str], ...]
+    details: tuple[tuple[str, str], ...]
+    recommendations: tuple[tuple[str, str], ...]
+    blocking: bool
+    crops: bool  # any half has a close-up
+
+
+def _per_device(items: Sequence[Item], text) -> tuple[tuple[str, str], ...]:
+    values = [(it.finding.device, text(it.finding)) for it in items]
+    if len({v for _, v in values}) <= 1:
+        return (("", values[0][1]),) if values and values[0][1] else ()
+    return tuple((d, v) for d, v in values if v)
+
+
+def finding_cards(run: AuditRun, items: Sequence[Item], ann: Annotations, level: str) -> list[Card]:
+    narrow = {j.id: is_narrow(j) for j in run.journeys}
+    cards = []
+    for g in group_items(items):
+        halves = tuple(Half(it, href_for(ann.crops[it.n]) if it.n in ann.crops else None,
+                            ann.dims.get(ann.crops.get(it.n, "")), located_note(ann, it.n),
+                            narrow.get(it.journey, False)) for it in g.items)
+        cards.append(Card(
+            g, halves,
+            measured=_per_device(g.items, lambda f: format_value(f.measured, f.unit)),
+            threshold=_per_device(g.items, lambda f: format_value(f.threshold, f.unit)),
+            details=_per_device(g.items, lambda f: f.detail.strip()),
+            recommendations=_per_device(g.items, lambda f: f.recommendation.strip()),
+            blocking=any(at_or_above(it.finding.severity, level) for it in g.items),
+            crops=any(h.crop for h in halves)))
+    return cards
+
+
+def short_selector(selector: str | None, limit: int = 56) -> str:
+    """The end of a long CSS selector, which names the element; the whole one goes in a tooltip."""
+    if not selector or len(selector) <= limit:
+        return selector or ""
+    parts = selector.split(" > ")
+    tail = parts[-1]
+    for part in reversed(parts[:-1]):
+        if len(part) + len(tail) + 3 > limit - 2:
+            break
+        tail = f"{part} > {tail}"
+    return "… > " + tail if len(tail) <= limit else "…" + tail[-(limit - 1):]
+
+
+def short_url(url: str | None, base: str | None = None) -> str:
+    """A page URL as a reviewer reads it next to the shop's address: the path (and query) when it is
+    on the scanned site, else the whole URL."""
+    if not url:
+        return ""
+    try:
+        u, b = urlsplit(url), urlsplit(base or "")
+    except ValueError:
+        return url
+    if b.netloc and u.scheme in ("http", "https") and (u.scheme, u.netloc) == (b.scheme, b.netloc):
+        return (u.path or "/") + (f"?{u.query}" if u.query else "")
+    return url
 
 
 def journey_problems(run: AuditRun, run_dir: Path) -> list[JourneyProblem]:

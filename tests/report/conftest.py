@@ -22,3 +22,11 @@ def hostile(tmp_path_factory):
     run_dir = tmp_path_factory.mktemp("hostile")
     run = make_run(run_dir, hostile=True)
     return run, write_report(run, run_dir)
+
+
+@pytest.fixture(scope="session")
+def wide(tmp_path_factory):
+    """(run, files) of a journey of 8 stages: a journey map wider than the page."""
+    run_dir = tmp_path_factory.mktemp("wide")
+    run = make_run(run_dir, stages=8, failed_journey=False)
+    return run, write_report(run, run_dir)

@@ -147,16 +147,24 @@ def findings_for(dev: Device, *, hostile: bool = False, below: bool = False) -> 
     return out
 
 
+def stage_specs(n: int) -> tuple:
+    """``n`` stages: the four of STAGES, then more of the same kinds (``landing-2`` …) for wide journey maps."""
+    return tuple(spec if i < len(STAGES) else (f"{spec[0]}-{i // len(STAGES) + 1}",) + spec[1:]
+                 for i, spec in ((i, STAGES[i % len(STAGES)]) for i in range(n)))
+
+
 def make_run(run_dir: Path, *, hostile: bool = False, failed_journey: bool = True, below: bool = True,
-             run_id: str = "20250101-120000-abcd", drop: tuple[str, ...] = ()) -> AuditRun:
-    """The standard report fixture. ``drop``: check ids whose findings are left out (for comparisons)."""
+             run_id: str = "20250101-120000-abcd", drop: tuple[str, ...] = (), stages: int = 4) -> AuditRun:
+    """The standard report fixture. ``drop``: check ids whose findings are left out (for comparisons);
+    ``stages``: how many stages each journey walks (the findings stay on the first four)."""
     run_dir = Path(run_dir)
     journeys, results = [], []
     cut = {"landing": 2400.0}  # mobile landing page was cut for its screenshot
+    specs = stage_specs(stages)
     for dev in (DESKTOP, MOBILE):
-        stages = tuple(_stage(run_dir, dev, i, spec, hostile=hostile, cut=cut if dev.is_mobile else {})
-                       for i, spec in enumerate(STAGES))
-        j = Journey(scenario="Hearth & Bean checkout", scenario_path="shop.yaml", device=dev, stages=stages,
+        stages_ = tuple(_stage(run_dir, dev, i, spec, hostile=hostile, cut=cut if dev.is_mobile else {})
+                        for i, spec in enumerate(specs))
+        j = Journey(scenario="Hearth & Bean checkout", scenario_path="shop.yaml", device=dev, stages=stages_,
                     started_at="2025-01-01T12:00:00+00:00", duration_ms=9000, base_url="https://shop.example/")
         journeys.append(j)
         for check, fs in findings_for(dev, hostile=hostile, below=below and dev.is_mobile).items():

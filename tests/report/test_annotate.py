@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from auditor.model import AuditRun, CheckResult, Device, Evidence, Finding, Journey, Rect, StageCapture, Timing
 from auditor.report import annotate, write_report
 from auditor.report.annotate import css_to_px
 from auditor.report.draw import STYLES
+from auditor.report.place import Placer
 
 from .factory import MASK_RGB, boxes
 
@@ -131,3 +132,67 @@ def test_size_budget(written):
     assert len(stage_images) >= 8
     total = sum(p.stat().st_size for p in files.run_dir.rglob("*") if p.is_file())
     assert sum(sizes.values()) < 3_000_000 and total < 6_000_000
+
+
+# ---- badges: beside their box, never on its content, never on each other --------------------------
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_badges_never_overlap_each_other_or_their_own_box():
+    # An order summary: five stacked rows, every one boxed, two findings on the same row.
+    rows = [(100, 100 + i * 44, 500, 140 + i * 44) for i in range(5)]
+    placer = Placer((620, 400), None, rows, gap=2)
+    spots = [placer.place(rows[i], 48, 24) for i in (0, 1, 2, 3, 3, 4)]
+    rects = [s.rect for s in spots]
+    for i, a in enumerate(rects):
+        assert 0 <= a[0] and 0 <= a[1] and a[2] <= 620 and a[3] <= 400, a
+        assert not any(_overlap(a, b) for b in rects[i + 1:]), rects
+    for s, i in zip(spots, (0, 1, 2, 3, 3, 4)):
+        assert not _overlap(s.rect, rows[i]), "a badge never sits on its own box"
+        assert not any(_overlap(s.rect, r) for r in rows), "there is room beside the rows"
+
+
+def test_leader_line_when_the_sides_are_full():
+    box = (200, 200, 260, 230)
+    placer = Placer((600, 600), None, [box], gap=2)
+    # every spot touching the box is taken by earlier badges
+    placer.taken += [(150, 150, 310, 198), (150, 232, 310, 280), (150, 198, 198, 232), (262, 198, 310, 232)]
+    spot = placer.place(box, 40, 20)
+    assert spot.leader is not None and not _overlap(spot.rect, box)
+    assert not any(_overlap(spot.rect, t) for t in placer.taken[:-1])
+
+
+def test_badges_leave_the_rows_they_number_readable(tmp_path):
+    """The lead's case: fee rows of an order summary, each with a critical finding, one row with two.
+    Their text (dark strokes here) must still be there after annotation."""
+    w, dsf = 400, 1.0
+    rel = "screenshots/dev/00-payment.png"
+    (tmp_path / "screenshots/dev").mkdir(parents=True)
+    img = Image.new("RGB", (w, 400), WHITE)
+    d = ImageDraw.Draw(img)
+    rows = [Rect(24, 100 + i * 42, 352, 40) for i in range(4)]
+    texts = []
+    for r in rows:  # a label at the left, a price at the right, like "Service fee ... $3.49"
+        texts += [(r.x + 8, r.y + 12, r.x + 110, r.y + 28), (r.right - 60, r.y + 12, r.right - 8, r.y + 28)]
+    for x0, y0, x1, y1 in texts:  # glyph-like strokes: text is edges, which is what placement avoids
+        for x in range(x0, x1, 4):
+            d.rectangle((x, y0, x + 1, y1), fill=(30, 30, 30))
+    img.save(tmp_path / rel)
+    dev = Device("dev", w, 400, dsf)
+    cap = StageCapture(stage="payment", kind="payment", index=0, step=0, label="Payment", device="dev",
+                       url="https://x.test/", status=200, title="Payment", timing=Timing(), screenshot=rel,
+                       page_width=w, page_height=400, screenshot_height=400, device_scale_factor=dsf)
+    j = Journey("s", "s.yaml", dev, (cap,))
+    fs = tuple(Finding("surprise-fees", "payment", "dev", "critical", f"fee {i}", 1, 0, "src", "fix",
+                       (Evidence("payment", f"#r{i}", rows[i], "x"),), unit="USD", key=f"fee{i}", scenario="s")
+               for i in (1, 2, 3)) + (Finding("trust", "payment", "dev", "major", "no logo", 0, 1, "src", "fix",
+                                              (Evidence("payment", "#r2", rows[2], "x"),), scenario="s"),)
+    write_report(AuditRun("r", "", (j,), (CheckResult("c", j.id, "failed", fs),)), tmp_path)
+    out = Image.open(tmp_path / "annotated/dev/00-payment.webp").convert("RGB")
+    for x0, y0, x1, y1 in texts:
+        strokes = [(x, y) for x in range(x0, x1, 4) for y in range(y0 + 1, y1, 3)]
+        assert all(close(out.getpixel(p), (30, 30, 30), 90) for p in strokes), (x0, y0)
+    for name in ("critical", "major"):
+        assert has_colour(out, STYLES[name].colour)

@@ -13,6 +13,7 @@ import auditor.report as report
 from auditor.errors import ConfigError
 from auditor.model import SCHEMA_VERSION
 from auditor.report import junit, load_captures, load_report, write_report
+from auditor.report.catalog import format_value, group_items, number_findings
 from auditor.report.markdown import md
 
 from .factory import XSS, make_run
@@ -58,14 +59,69 @@ def test_summary_md_is_small_and_inert(hostile):
     text = files.summary_md.read_text()
     assert len(text.splitlines()) <= 60 and len(text) < 65_000
     ours = text.replace("<sub>", "").replace("</sub>", "")
-    assert not re.search(r"(?<!\\)<", ours), "every < from the page is backslash-escaped"
+    assert "<" not in ours, "every < from the page is an entity"
     assert "](javascript" not in text
-    assert "\\<script\\>alert\\(1\\)\\<\\/script\\>" in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert "(index.html)" in text and "gate failed" in text
     # Every unescaped "[" opens one of our own links: to the report or a finding in it.
     for m in re.finditer(r"(?<!\\)\[([^\]]*)\]\(([^)]*)\)", text):
         assert m.group(2).startswith("index.html"), m.group(0)
-    assert md("a|b\n[x](javascript:y) *z*") == "a\\|b \\[x\\]\\(javascript\\:y\\) \\*z\\*"
+
+
+def test_summary_md_reads_plainly_and_stays_inert():
+    # What a reviewer reads raw stays as written …
+    assert md("Handling $2.50 appears only at payment (TTFB) — 2,819 ms, 4.5%") == \
+        "Handling $2.50 appears only at payment (TTFB) — 2,819 ms, 4.5%"
+    assert md("AT&T: 3 items; total: $24.00!") == "AT&T: 3 items; total: $24.00!"
+    # … and what could open markup, a link, an image, HTML, a cell or a heading does not.
+    assert md("a|b\n[x](javascript:y) *z*") == "a\\|b \\[x\\](javascript:y) \\*z\\*"
+    assert md("![pic](https://evil.example/p.png)") == "!\\[pic\\](`https://evil.example/p.png`)"
+    assert md("<img src=x onerror=alert(1)>") == "&lt;img src=x onerror=alert(1)&gt;"
+    assert md("&lt;b&gt; and &#60;") == "&amp;lt;b&amp;gt; and &amp;#60;"
+    assert md("# Free shipping") == "\\# Free shipping" and md("- item").startswith("\\-")
+    assert md("`code` _em_ ~~s~~ back\\slash") == "\\`code\\` \\_em\\_ \\~\\~s\\~\\~ back\\\\slash"
+    # GitHub links these without markup: they go in code spans, where nothing is a link.
+    assert md("see www.evil.example, mail a@b.example or @octocat about #12") == \
+        "see `www.evil.example`, mail `a@b.example` or `@octocat` about `#12`"
+    assert md("go to https://evil.example/a|b.") == "go to `https://evil.example/a%7Cb`."
+    # Two dollar signs could open GitHub math; one cannot.
+    assert md("$4.95/$3.49") == "\\$4.95/\\$3.49" and md("$4.95") == "$4.95"
+    assert md("line\nbreak\u202eevil") == "line breakevil"
+
+
+def test_summary_md_lists_each_problem_once(written):
+    run, files = written
+    text = files.summary_md.read_text()
+    assert "| [1](index.html#finding-1) [2](index.html#finding-2) | **critical** |" in text
+    assert "checkout · desktop, mobile | $4.95 |" in text, "money as money, both devices in one row"
+    rows = [ln for ln in text.splitlines() if ln.startswith("| [")]
+    assert len(rows) == len(group_items(number_findings(run))) < len(run.findings)
+
+
+def test_money_and_values_are_formatted_for_people():
+    assert format_value(2.5, "USD") == "$2.50" and format_value(4.95, "EUR") == "€4.95"
+    assert format_value(1234.5, "GBP") == "£1,234.50" and format_value(500, "JPY") == "¥500"
+    assert format_value(12, "CAD") == "12.00 CAD" and format_value(1.5, "KWD") == "1.500 KWD"
+    assert format_value(-3, "USD") == "-$3.00" and format_value([1, 2.5], "usd") == "$1.00, $2.50"
+    assert format_value("shown on the product page", "USD") == "shown on the product page"
+    assert format_value(2819.0, "ms") == "2,819 ms" and format_value(14, "fields") == "14 fields"
+    assert format_value([1, 2], "fields") == "1, 2 fields" and format_value(float("nan"), "USD") == "–"
+
+
+def test_the_same_problem_on_every_device_gets_consecutive_numbers(written):
+    run, _ = written
+    items = number_findings(run)
+    assert [it.n for it in items] == list(range(1, len(items) + 1))
+    ranks = [("critical", "major", "minor", "info").index(it.finding.severity) for it in items]
+    assert ranks == sorted(ranks), "worst first"
+    groups = group_items(items)
+    for g in groups:
+        devices = [it.finding.device for it in g.items]
+        assert len(set(devices)) == len(devices), "one finding per device in a group"
+        if len({it.finding.severity for it in g.items}) == 1:
+            ns = [it.n for it in g.items]
+            assert ns == list(range(ns[0], ns[0] + len(ns))), ns
+    assert any(len(g.items) == 2 for g in groups) and any(len(g.items) == 1 for g in groups)
 
 
 def test_junit_counts(written, monkeypatch):
@@ -120,7 +176,8 @@ def test_comparison_marks_new_fixed_unchanged(tmp_path):
     same = next(m for m in comp["metrics"] if m["device"] == "desktop" and m["stage"] == "cart" and m["metric"] == "lcp_ms")
     assert same["direction"] == "same"
     html = files.index_html.read_text()
-    assert html.count('class="st st-new">new<') == 2 and "Fixed since then" in html and "▲ +2,800 ms worse" in html
+    # the two new findings are one problem (desktop and mobile): one card, marked new once
+    assert html.count('class="st st-new">new<') == 1 and "Fixed since then" in html and "▲ +2,800 ms worse" in html
     assert "2 new · 3 fixed" in files.summary_md.read_text()
 
 

@@ -5,6 +5,8 @@
   var bar = document.getElementById("filters");
   if (!bar) { return; }
   var items = Array.prototype.slice.call(document.querySelectorAll("[data-filter-item]"));
+  // A card holds the same problem on several devices: it shows while any of its devices' findings does.
+  var cards = Array.prototype.slice.call(document.querySelectorAll("[data-filter-group]"));
   var groups = ["severity", "stage", "device", "check"];
   var chosen = {};
   groups.forEach(function (g) { chosen[g] = new Set(); });
@@ -21,17 +23,22 @@
   }
 
   function apply() {
-    var shown = 0, total = 0;
+    var shown = 0, total = 0, cardsShown = 0;
     items.forEach(function (el) {
       var ok = visible(el);
       el.hidden = !ok;
-      if (el.hasAttribute("data-severity")) {
+      if (el.hasAttribute("data-finding")) {
         total += 1;
         if (ok) { shown += 1; }
       }
     });
+    cards.forEach(function (card) {
+      card.hidden = !card.querySelector("[data-filter-item]:not([hidden])");
+      if (!card.hidden) { cardsShown += 1; }
+    });
     var any = groups.some(function (g) { return chosen[g].size > 0; });
-    count.textContent = any ? "Showing " + shown + " of " + total + " findings" : "";
+    count.textContent = any ? "Showing " + shown + " of " + total + " findings, in " + cardsShown + " of " +
+      cards.length + " problems" : "";
   }
 
   bar.addEventListener("click", function (event) {
