@@ -167,7 +167,6 @@ class _Worker:
     wid: int
     proc: Any
     conn: Any
-    ready: bool = False
     job: int | None = None  # index into the plan of the job it is walking
     deadline: float = 0.0
     last_step: tuple[int, str] | None = None
@@ -206,21 +205,21 @@ class _Pool:
         self.workers[wid] = _Worker(wid, proc, parent_end, replacement=replacement)
 
     def assign(self, w: _Worker) -> None:
-        if not self.pending:
-            w.job = None
-            w.conn.send(None)
-            return
-        i = self.pending.pop(0)
-        job = self.jobs[i]
+        i = self.pending.pop(0) if self.pending else None
         w.job, w.last_step = i, None
-        limits = job.scenario.limits
-        w.deadline = time.monotonic() + limits.run_timeout_ms / 1000 * (self.cfg.repeat + 1) + DEADLINE_GRACE_S
-        w.conn.send(("job", i, job))
+        if i is not None:
+            limits = self.jobs[i].scenario.limits
+            w.deadline = time.monotonic() + limits.run_timeout_ms / 1000 * (self.cfg.repeat + 1) + DEADLINE_GRACE_S
+        try:
+            w.conn.send(None if i is None else ("job", i, self.jobs[i]))
+        except OSError:  # it died right after its last message: the job waits for another worker
+            if i is not None:
+                self.pending.insert(0, i)
+            w.job = None
 
     def handle(self, w: _Worker, msg, *, alive: bool = True) -> None:
         kind = msg[0]
         if kind == "ready":
-            w.ready = True
             self.say(w, f"started (pid {msg[1]}, one {msg[2]})")
             if alive:
                 self.assign(w)
