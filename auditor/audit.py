@@ -54,6 +54,7 @@ class AuditOptions:
     label: str = ""  # goes into the run id: demo profile, shard…
     extra: dict = field(default_factory=dict)  # recorded in run.options
     shard: tuple[int, int] | None = None  # (i, n): walk only shard i of n (shard.py); no gate verdict
+    gate: object | None = None  # gate.pipeline.GateOptions: baseline, history, notify (None: the plain verdict)
 
 
 def new_run_id(label: str = "") -> str:
@@ -152,5 +153,7 @@ def audit(scenarios: Sequence[Scenario], opts: AuditOptions) -> tuple[AuditRun, 
                     options=run_options(opts, scenarios) | {"walk_seconds": round(walk_s, 2)} | cut)
     if cut:  # the verdict belongs to the merged run (auditor merge)
         run = replace(run, gate=None)
-    write_report(run, run_dir)
+    from .gate.pipeline import record_and_compare
+    run, trends = record_and_compare(run, run_dir, opts)  # baseline, history, retention, notify
+    write_report(run, run_dir, trends=trends)
     return run, run_dir

@@ -48,6 +48,7 @@ def add_audit_options(p: argparse.ArgumentParser) -> None:
                    help="lowest severity that fails the gate (default: the policy's, else major)")
     p.add_argument("--browser-path", help="Chromium executable (else $AUDITOR_CHROMIUM, Playwright's, system)")
     p.add_argument("--connect", metavar="WS_ENDPOINT", help="use a remote Playwright browser server")
+    add_gate_options(p)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -77,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--policy", type=Path)
     check.add_argument("--fail-on", choices=("info", "minor", "major", "critical", "never"))
     check.add_argument("--out", type=Path, help="write the re-checked report here (default: in place)")
+    add_gate_options(check, history=False)
+    add_gate_commands(sub)
     add_merge_parser(sub)
     return parser
 
@@ -93,27 +96,21 @@ def _progress(quiet: bool):
     return say
 
 
-def load_policy(path: Path | None, fail_on: str | None, inline=None):
-    from .policy import DEFAULT_POLICY, load_policy_file
+def load_policy(path: Path | None, fail_on: str | None, inline=()):
+    """Layers (docs/policy.md): --fail-on > --policy FILE > ./auditor.yaml > the scenarios' inline policy."""
+    from .policy import load_policy as _load
 
-    policy = DEFAULT_POLICY
-    if path is None and Path("auditor.yaml").is_file():
-        path = Path("auditor.yaml")
-    if path is not None:
-        policy = load_policy_file(path)
-    if fail_on:
-        from dataclasses import replace
-        policy = replace(policy, fail_on=fail_on)
-    return policy
+    files = [f for f in (Path("auditor.yaml"), path) if f is not None and (f == path or f.is_file())]
+    return _load(files, inline, fail_on=fail_on)
 
 
-def audit_options(args, **extra):
+def audit_options(args, scenarios=(), **extra):
     from .audit import AuditOptions
 
     return AuditOptions(out_dir=args.out, devices=tuple(args.device), repeat=args.repeat, throttle=args.throttle,
                         workers=args.workers, browser_path=args.browser_path, connect=args.connect,
-                        policy=load_policy(args.policy, args.fail_on), debug=args.debug,
-                        progress=_progress(args.quiet), **extra)
+                        policy=load_policy(args.policy, args.fail_on, scenarios), debug=args.debug,
+                        progress=_progress(args.quiet), gate=gate_options(args, scenarios), **extra)
 
 
 def summary_lines(run: AuditRun, run_dir: Path) -> list[str]:
@@ -145,6 +142,7 @@ def summary_lines(run: AuditRun, run_dir: Path) -> list[str]:
     if gate:
         lines.append(f"  gate (fail on {gate.fail_on}): {'PASSED' if gate.passed else 'FAILED'}"
                      f" → exit {gate.exit_code} ({EXIT_CODES.get(gate.exit_code, '')})")
+        lines += gate_detail_lines(gate)
     lines.append(f"  report: {(run_dir / 'index.html').resolve()}")
     return lines
 
@@ -159,7 +157,7 @@ def cmd_run(args) -> int:
     scenarios = [load_scenario(p, base_url=base_url) for p in args.scenarios]
     if getattr(args, "shard", None):
         return run_shard(args, scenarios)
-    opts = audit_options(args)
+    opts = audit_options(args, scenarios)
     run, run_dir = audit(scenarios, opts)
     print("\n".join(summary_lines(run, run_dir)))
     return run.gate.exit_code if run.gate else EXIT_OK
@@ -220,13 +218,15 @@ def cmd_check(args) -> int:
         raise ConfigError("not a run directory: report.json is missing", path=str(args.run_dir))
     old = load_report(args.run_dir / "report.json")
     journeys = load_captures(args.run_dir)
-    opts = AuditOptions(policy=load_policy(args.policy, args.fail_on), debug=args.debug)
+    opts = AuditOptions(policy=load_policy(args.policy, args.fail_on), debug=args.debug, gate=gate_options(args))
     run = check_run(journeys, opts, old.run_id, options=dict(old.options) | {"rechecked": True})
     out_dir = args.out or args.run_dir
     if out_dir != args.run_dir:
         import shutil
         shutil.copytree(args.run_dir, out_dir, dirs_exist_ok=True)
-    write_report(run, out_dir, previous=old)
+    from .gate.pipeline import record_and_compare
+    run, _ = record_and_compare(run, out_dir, opts)  # a re-check is judged (baseline, notify), not recorded
+    write_report(run, out_dir, previous=None if args.baseline else old)
     print("\n".join(summary_lines(run, out_dir)))
     return run.gate.exit_code if run.gate else EXIT_OK
 
@@ -286,6 +286,104 @@ def cmd_merge(args) -> int:
 
 
 COMMANDS = {"run": cmd_run, "demo": cmd_demo, "doctor": cmd_doctor, "check": cmd_check, "merge": cmd_merge}
+
+
+# ---- CI gate: baselines, run history, notifications (docs/ci.md, docs/policy.md) ------------------
+
+def add_gate_options(p: argparse.ArgumentParser, *, history: bool = True) -> None:
+    p.add_argument("--baseline", type=Path, metavar="FILE",
+                   help="gate only on findings not in this baseline and on timings worse than it "
+                        "(auditor baseline save)")
+    if history:
+        where = p.add_mutually_exclusive_group()
+        where.add_argument("--history", type=Path, metavar="PATH",
+                           help="SQLite run history for trends and regressions (default: OUT/history.sqlite)")
+        where.add_argument("--no-history", action="store_true", help="do not read or record the run history")
+        p.add_argument("--keep-runs", type=_positive, metavar="N",
+                       help="keep the report directories of the last N runs of these scenarios, prune older "
+                            "ones (history rows stay; overrides the policy's retention.keep_runs)")
+    p.add_argument("--notify", metavar="URL",
+                   help="Slack-compatible webhook to post to when the gate fails or a regression is flagged")
+
+
+def gate_options(args, scenarios=()):
+    import re
+
+    from .gate.pipeline import GateOptions
+
+    notify = getattr(args, "notify", None)
+    if notify and not re.match(r"(https?://\S+|\$\{[A-Za-z_][A-Za-z0-9_]*\})\Z", notify.strip()):
+        raise ConfigError("expected an http(s) URL", key="--notify", hint='e.g. --notify "$SLACK_WEBHOOK_URL"')
+    history = None
+    if hasattr(args, "history") and not args.no_history:
+        history = args.history or Path(args.out) / "history.sqlite"
+    check_gate_inputs(getattr(args, "baseline", None), history)
+    return GateOptions(baseline=getattr(args, "baseline", None), history=history,
+                       keep_runs=getattr(args, "keep_runs", None), notify=notify,
+                       secrets=frozenset(v for sc in scenarios for v in sc.secrets))
+
+
+def gate_detail_lines(gate) -> list[str]:
+    """What the per-check table does not show: baseline counts, budgets, regressions, notes."""
+    lines = []
+    if gate.new or gate.fixed or gate.unchanged:
+        lines.append(f"    baseline: {len(gate.new)} new, {len(gate.fixed)} fixed, {len(gate.unchanged)} unchanged")
+    shown = [r for r in gate.reasons if r.startswith(("budget ", "regression: "))]
+    flagged = [r for r in gate.regressions if f"regression: {r}" not in gate.reasons]
+    for label, items in (("✗", shown), ("regression (flagged)", flagged), ("note", gate.notes)):
+        lines += [f"    {label}: {text}"[:300] for text in items[:8]]
+        if len(items) > 8:
+            lines.append(f"    … {len(items) - 8} more in report.json")
+    return lines
+
+
+def check_gate_inputs(baseline: Path | None, history: Path | None) -> None:
+    """A broken baseline or history file is exit 2 before the walk, not after it."""
+    if baseline is not None:
+        from .gate.baseline import load_baseline
+        load_baseline(baseline)
+    if history is not None and history.exists():
+        from .gate.history import History
+        History(history, create=False).close()
+
+
+def add_gate_commands(sub) -> None:
+    baseline = sub.add_parser("baseline", help="accept today's findings: gate later runs only on what is new")
+    actions = baseline.add_subparsers(dest="baseline_action", metavar="ACTION", parser_class=_Parser, required=True)
+    save = actions.add_parser("save", help="write the baseline of a finished run")
+    save.add_argument("run_dir", type=Path, metavar="RUN_DIR",
+                      help="a run directory, or the report root (then its newest run)")
+    save.add_argument("-o", "--output", type=Path, default=Path("auditor-baseline.json"),
+                      help="baseline file to write (default: auditor-baseline.json)")
+    history = sub.add_parser("history", help="list recorded runs with their verdicts and timing trends")
+    history.add_argument("--history", type=Path, metavar="PATH", help="history file (default: OUT/history.sqlite)")
+    history.add_argument("--out", type=Path, default=Path("reports"), help="report root (default: reports/)")
+    history.add_argument("--scenario", metavar="NAME", help="only runs of this scenario (or names containing it)")
+    history.add_argument("--limit", type=_positive, default=20, metavar="N", help="at most N runs (default 20)")
+
+
+def cmd_baseline(args) -> int:
+    from .gate.baseline import save_baseline
+
+    data, run_dir, notes = save_baseline(args.run_dir, args.output)
+    print(f"baseline: {len(data['findings'])} accepted finding(s) and {len(data['metrics'])} timing medians "
+          f"from {run_dir} → {args.output}")
+    for note in notes:
+        print(f"  note: {note}")
+    return EXIT_OK
+
+
+def cmd_history(args) -> int:
+    from .gate.history import History
+    from .gate.history_view import render_history
+
+    path = args.history or args.out / "history.sqlite"
+    with History(path, create=False) as h:
+        print(render_history(h.runs(args.scenario, args.limit), path=path, total=h.count(), scenario=args.scenario))
+    return EXIT_OK
+
+
+COMMANDS.update(baseline=cmd_baseline, history=cmd_history)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -309,6 +309,10 @@ class GateResult:
     fixed: tuple[str, ...] = ()  # fingerprints in the baseline no longer found
     unchanged: tuple[str, ...] = ()
     regressions: tuple[str, ...] = ()
+    # One entry per budget and place it was judged: {budget, where, status (passed | failed | warned |
+    # not-evaluated), at, measured, limit, samples, text}; see auditor/gate/budgets.py.
+    budgets: tuple[Mapping[str, Any], ...] = ()
+    notes: tuple[str, ...] = ()  # what was looked at but did not fail the gate (within tolerance, too few samples)
 
 
 @dataclass(frozen=True, slots=True)

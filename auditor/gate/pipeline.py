@@ -1,0 +1,58 @@
+"""The gate layer's one seam in the pipeline: after the checks, before the report.
+
+    run = check_run(…)                                   # findings, plain verdict (policy + budgets)
+    run, trends = record_and_compare(run, run_dir, opts) # + baseline, + history, record, prune, notify
+    write_report(run, run_dir, trends=trends)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..model import AuditRun
+from .verdict import decide
+
+
+@dataclass(frozen=True)
+class GateOptions:
+    baseline: Path | None = None  # gate only on what is not in this baseline file
+    history: Path | None = None  # the SQLite run history; None: no history
+    keep_runs: int | None = None  # overrides the policy's retention.keep_runs
+    notify: str | None = None  # webhook URL; overrides the policy's notify.url
+    secrets: frozenset[str] = frozenset()  # values the scenarios marked secret: never in a notification
+    trend_runs: int = 20
+
+
+def record_and_compare(run: AuditRun, run_dir: Path, opts) -> tuple[AuditRun, list[dict] | None]:
+    """Judge ``run`` against the baseline and the history, record it, prune old report directories
+    and notify. ``opts`` is the pipeline's AuditOptions (policy, progress, gate). A run without a
+    verdict (one shard of a sharded run) is left alone: its merge is judged."""
+    g: GateOptions | None = getattr(opts, "gate", None)
+    if g is None or run.gate is None:
+        return run, None
+    policy = opts.policy
+    if g.keep_runs is not None:
+        policy = replace(policy, retention=replace(policy.retention, keep_runs=g.keep_runs))
+    if g.notify:
+        policy = replace(policy, notify=replace(policy.notify, url=g.notify))
+    say = opts.progress or (lambda text: None)
+    baseline = None
+    if g.baseline is not None:
+        from .baseline import load_baseline
+        baseline = load_baseline(g.baseline)
+    trends = None
+    if g.history is None:
+        run = replace(run, gate=decide(run, policy, baseline=baseline))
+    else:
+        from .history import History
+        with History(g.history) as h:
+            run = replace(run, gate=decide(run, policy, baseline=baseline, past=h.past(run, policy)))
+            trends = h.trends(run, g.trend_runs)
+            h.record(run, run_dir, baseline=str(g.baseline or ""))
+            pruned = h.prune(policy.retention, run)
+        say(f"history: recorded {run.run_id} in {g.history}"
+            + (f"; pruned {len(pruned)} old report director{'y' if len(pruned) == 1 else 'ies'}" if pruned else ""))
+    from .notify import notify_run
+    if notify_run(run, run_dir, policy.notify, g.secrets):
+        say("notification sent")
+    return run, trends
