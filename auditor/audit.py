@@ -22,6 +22,7 @@ from . import __version__
 from .checks.runner import run_checks
 from .gate.verdict import decide
 from .model import AuditRun, Device, Journey, slug
+from .phases import phase
 from .policy import DEFAULT_POLICY, Policy
 from .scenario.types import Scenario
 
@@ -79,23 +80,30 @@ def browser_session(browser_path: str | None = None, connect: str | None = None)
 
     from .walk.browser import launch, resolve_browser
 
-    with sync_playwright() as p:
-        if connect:
-            from .errors import BrowserNotFound
-            try:
-                browser = p.chromium.connect(connect)
-            except Exception as exc:  # noqa: BLE001
-                raise BrowserNotFound(f"could not connect to the browser server at {connect}: "
-                                      f"{str(exc).splitlines()[0]}") from exc
-        else:
-            browser = launch(p, resolve_browser(browser_path))
+    with phase("launch"):  # the driver and the browser, started and stopped: timed apart from the walk
+        p = sync_playwright().start()
         try:
-            yield browser
-        finally:
+            if connect:
+                from .errors import BrowserNotFound
+                try:
+                    browser = p.chromium.connect(connect)
+                except Exception as exc:  # noqa: BLE001
+                    raise BrowserNotFound(f"could not connect to the browser server at {connect}: "
+                                          f"{str(exc).splitlines()[0]}") from exc
+            else:
+                browser = launch(p, resolve_browser(browser_path))
+        except BaseException:
+            p.stop()
+            raise
+    try:
+        yield browser
+    finally:
+        with phase("launch"):
             try:
                 browser.close()
             except Exception:  # noqa: BLE001 - a crashed browser is already reported by its journeys
                 pass
+            p.stop()
 
 
 def walk_jobs(jobs: Sequence[Job], opts: AuditOptions, run_dir: Path, *, contended: bool = False) -> list[Journey]:
@@ -109,14 +117,16 @@ def walk_jobs(jobs: Sequence[Job], opts: AuditOptions, run_dir: Path, *, contend
         for job in jobs:
             if opts.progress:
                 opts.progress(f"walking {job.scenario.name} on {job.device.name}")
-            journeys.append(walk_journey(browser, job.scenario, job.device, wopts))
+            with phase("walk"):  # capture and tab set-up inside it are timed as phases of their own
+                journeys.append(walk_journey(browser, job.scenario, job.device, wopts))
     return journeys
 
 
 def check_run(journeys: Sequence[Journey], opts: AuditOptions, run_id: str, *, options: dict | None = None) -> AuditRun:
     results = []
-    for j in journeys:
-        results.extend(run_checks(j, opts.policy, debug=opts.debug))
+    with phase("checks"):
+        for j in journeys:
+            results.extend(run_checks(j, opts.policy, debug=opts.debug))
     run = AuditRun(run_id=run_id, created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                    journeys=tuple(journeys), results=tuple(results), options=options or {},
                    tool_version=__version__)
@@ -154,6 +164,8 @@ def audit(scenarios: Sequence[Scenario], opts: AuditOptions) -> tuple[AuditRun, 
     if cut:  # the verdict belongs to the merged run (auditor merge)
         run = replace(run, gate=None)
     from .gate.pipeline import record_and_compare
-    run, trends = record_and_compare(run, run_dir, opts)  # baseline, history, retention, notify
-    write_report(run, run_dir, trends=trends)
+    with phase("gate"):
+        run, trends = record_and_compare(run, run_dir, opts)  # baseline, history, retention, notify
+    with phase("report"):  # annotation inside it is a phase of its own
+        write_report(run, run_dir, trends=trends)
     return run, run_dir

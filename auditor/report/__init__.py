@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from ..model import AuditRun
+from ..phases import phase
 from . import compare as _compare
 from .annotate import annotate_run, clear_annotations
 from .catalog import number_findings
@@ -60,7 +61,8 @@ def write_report(run: AuditRun, run_dir: Path, *, previous: AuditRun | None = No
     items = number_findings(run, comparison.status if comparison else None)
     captures = tuple(save_captures(run, run_dir))
     clear_annotations(run_dir)  # a re-check writes in place: no close-up of a finding that is gone
-    ann = annotate_run(run, run_dir, items)
+    with phase("annotate"):
+        ann = annotate_run(run, run_dir, items)
     names = {"html": "index.html", "markdown": "summary.md", "junit": "junit.xml"}
     paths = ReportFiles(run_dir=run_dir, report_json=run_dir / "report.json", index_html=run_dir / names["html"],
                         summary_md=run_dir / names["markdown"], junit_xml=run_dir / names["junit"],
