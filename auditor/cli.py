@@ -255,6 +255,7 @@ def add_merge_parser(sub) -> None:
                        help="report root: the merged run goes to OUT/<run-id>/ (default: reports/)")
     merge.add_argument("--policy", type=Path, help="policy file (default: ./auditor.yaml when present)")
     merge.add_argument("--fail-on", choices=("info", "minor", "major", "critical", "never"))
+    add_gate_options(merge)  # the merged run is the one that is judged, recorded and notified
 
 
 def run_shard(args, scenarios) -> int:
@@ -263,7 +264,7 @@ def run_shard(args, scenarios) -> int:
     from .audit import audit
 
     i, n = args.shard
-    run, run_dir = audit(scenarios, audit_options(args, shard=(i, n), label=f"shard-{i}of{n}"))
+    run, run_dir = audit(scenarios, audit_options(args, scenarios, shard=(i, n), label=f"shard-{i}of{n}"))
     print("\n".join(summary_lines(run, run_dir)))
     planned = len(run.options.get("plan", []))
     print(f"  shard {i}/{n}: walked {len(run.journeys)} of {planned} planned journeys; the gate, baseline and "
@@ -271,15 +272,21 @@ def run_shard(args, scenarios) -> int:
     failed = [j for j in run.journeys if j.failures]
     if failed:
         print(f"  {len(failed)} journey(s) could not be walked: the merged run will exit 3")
+    given = [f"--{k.replace('_', '-')}" for k in ("baseline", "history", "keep_runs", "notify") if getattr(args, k, None)]
+    if given:
+        print(f"  note: {', '.join(given)} apply to `auditor merge`, not to a shard", file=sys.stderr)
     return EXIT_OK
 
 
 def cmd_merge(args) -> int:
     from .audit import AuditOptions
-    from .merge import merge_shards
+    from .merge import merge_shards, plan_scenarios
 
-    opts = AuditOptions(out_dir=args.out, policy=load_policy(args.policy, args.fail_on), debug=args.debug,
-                        progress=_progress(args.quiet))
+    scenarios, notes = plan_scenarios(args.shard_dirs)
+    for note in notes:
+        print(f"auditor: note: {note}", file=sys.stderr)
+    opts = AuditOptions(out_dir=args.out, policy=load_policy(args.policy, args.fail_on, scenarios), debug=args.debug,
+                        progress=_progress(args.quiet), gate=gate_options(args, scenarios))
     run, run_dir = merge_shards(args.shard_dirs, opts)
     print("\n".join(summary_lines(run, run_dir)))
     return run.gate.exit_code if run.gate else EXIT_OK

@@ -144,5 +144,33 @@ def merge_shards(dirs: Sequence[Path], opts, *, run_id: str | None = None) -> tu
     if opts.progress:
         opts.progress(f"merging {len(shards)} shards: {len(journeys)} journeys, {copied} screenshots → {run_dir}")
     run = check_run(journeys, opts, run_id, options=merged_options(shards, plan, opts))
-    write_report(run, run_dir)
+    from .gate.pipeline import record_and_compare
+    run, trends = record_and_compare(run, run_dir, opts)  # baseline, ONE history entry, retention, notify
+    write_report(run, run_dir, trends=trends)
     return run, run_dir
+
+
+def plan_scenarios(dirs: Sequence[Path]) -> tuple[list, list[str]]:
+    """The plan's scenario files, loaded again where they exist here, for what they add to the verdict:
+    an inline ``policy:`` and the secret values a notification must not show. Returns the scenarios and
+    a note for each one that could not be loaded (the merge goes on without it)."""
+    import json
+
+    from .scenario.load import load_scenario
+
+    try:
+        data = json.loads((Path(dirs[0]) / "report.json").read_text(encoding="utf-8"))
+        entries = list(data["run"]["options"].get("scenarios") or [])
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return [], []  # load_shard says what is wrong with the directory
+    scenarios, notes = [], []
+    for e in entries:
+        path = str(e.get("path", ""))
+        if not Path(path).is_file():
+            notes.append(f"scenario file {path} is not here: an inline policy in it is not applied")
+            continue
+        try:
+            scenarios.append(load_scenario(Path(path), base_url=e.get("base_url") or None))
+        except ConfigError as exc:
+            notes.append(f"scenario file {path} could not be loaded ({exc}): an inline policy in it is not applied")
+    return scenarios, notes

@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 
+from auditor.gate.history import History
 from auditor.report import load_report
 
 from .helpers import comparable, mini_scenario, only_run_dir, run_cli, start_cli
@@ -16,15 +17,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def shard_dirs(friction_shop, two_scenarios, tmp_path_factory):
     outs, procs = [], []
-    for spec in ("1/2", "2/2"):
+    for spec, extra in (("1/2", ()), ("2/2", ("--keep-runs", "5"))):
         out = tmp_path_factory.mktemp("shard")
         outs.append(out)
-        procs.append(start_cli("run", *two_scenarios, "--base-url", friction_shop.url, "--shard", spec, "--out", out))
-    for p in procs:
+        procs.append(start_cli("run", *two_scenarios, "--base-url", friction_shop.url, "--shard", spec, "--out", out,
+                               *extra))
+    for p, says in zip(procs, ("", "--keep-runs apply to `auditor merge`")):
         stdout, stderr = p.communicate(timeout=240)
         # A shard has no verdict: exit 0 although the friction shop fails the gate.
         assert p.returncode == 0, stderr[-3000:]
-        assert "decided by `auditor merge`" in stdout
+        assert "decided by `auditor merge`" in stdout and says in stderr
     return [only_run_dir(o) for o in outs]
 
 
@@ -41,7 +43,8 @@ def test_shard_runs_are_normal_runs_marked_as_shards(shard_dirs):
 
 def test_merge_equals_the_full_run(shard_dirs, serial_run, tmp_path):
     s_res, s_dir, _ = serial_run
-    res = run_cli("merge", *shard_dirs, "--out", tmp_path / "merged")
+    history = tmp_path / "history.sqlite"
+    res = run_cli("merge", *shard_dirs, "--out", tmp_path / "merged", "--history", history)
     assert res.returncode == s_res.returncode, res.stderr[-3000:]
     merged_dir = only_run_dir(tmp_path / "merged")  # one report
     assert comparable(merged_dir) == comparable(s_dir)
@@ -52,6 +55,10 @@ def test_merge_equals_the_full_run(shard_dirs, serial_run, tmp_path):
     shots = [s.screenshot for j in merged.journeys for s in j.stages]
     assert shots and all((merged_dir / rel).is_file() for rel in shots)
     assert "gate (fail on major)" in res.stdout
+    # One history entry, for the merged run; the shards recorded nothing (default: OUT/history.sqlite).
+    with History(history, create=False) as h:
+        assert [r["run_id"] for r in h.runs()] == [merged.run_id]
+    assert not any((d.parent / "history.sqlite").exists() for d in shard_dirs)
 
 
 @pytest.mark.parametrize("which, says", [
