@@ -36,6 +36,10 @@ HALO = (20, 20, 20)
 FORMAT = "webp" if features.check("webp") else "jpeg"
 EXT = "webp" if FORMAT == "webp" else "jpg"
 QUALITIES = (78, 68, 58, 48)
+# libwebp's effort (0 fastest … 6 smallest). Measured on the demo shop's screenshots: method 2 encodes
+# in about half the time of method 4 for files about 5 % larger (method 1 saves little more time for
+# 20 % more bytes). Encoding is most of annotation, and annotation most of the report's cost.
+WEBP_METHOD = 2
 BADGE_CSS = 18.0  # badge height in CSS px, before the readability floor
 
 
@@ -170,7 +174,7 @@ def encode(img: Image.Image, budget: int) -> tuple[bytes, tuple[int, int]]:
         for q in QUALITIES:
             buf = io.BytesIO()
             if FORMAT == "webp":
-                img.save(buf, "WEBP", quality=q, method=4)
+                img.save(buf, "WEBP", quality=q, method=WEBP_METHOD)
             else:
                 img.save(buf, "JPEG", quality=q, optimize=True, progressive=True)
             data = buf.getvalue()
