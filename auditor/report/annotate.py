@@ -108,6 +108,8 @@ class Mark:
 def draw_marks(img: Image.Image, marks: Sequence[Mark], k: float, badge_h: int | None = None) -> list[int]:
     """Boxes first (the worst on top), then badges beside them, the worst placed first.
     Returns the numbers that got a badge."""
+    if not marks:  # a clean stage: nothing to place, so no need to read the page's clutter
+        return []
     badge_h = badge_h or badge_height(k, img.width)
     clutter = Clutter(img, cell=max(4, badge_h // 3))  # read before anything is drawn over the page
     draw = ImageDraw.Draw(img)

@@ -11,6 +11,8 @@ Everything here is in image pixels; boxes are (left, top, right, bottom), right/
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import accumulate
+from operator import add
 from typing import Sequence
 
 from PIL import Image, ImageFilter
@@ -43,13 +45,14 @@ def _shared(a: Box, b: Box) -> int:
 
 
 def _integral(px: Sequence[int], gw: int, gh: int) -> list[float]:
-    table = [0.0] * ((gw + 1) * (gh + 1))
+    """Summed-area table, (gw + 1) × (gh + 1), row by row: each row is the one above plus the running
+    sum of this row (C-level accumulate and map: a per-cell Python loop was most of Clutter's cost)."""
+    prev = [0.0] * (gw + 1)
+    table = list(prev)
     for y in range(gh):
-        row = 0.0
-        base, prev = (y + 1) * (gw + 1), y * (gw + 1)
-        for x in range(gw):
-            row += px[y * gw + x]
-            table[base + x + 1] = table[prev + x + 1] + row
+        run = list(accumulate(px[y * gw:(y + 1) * gw], initial=0.0))
+        prev = list(map(add, prev, run))
+        table += prev
     return table
 
 
@@ -142,12 +145,13 @@ class Placer:
         pad = self.gap
         return not any(overlaps((rect[0] - pad, rect[1] - pad, rect[2] + pad, rect[3] + pad), t) for t in self.taken)
 
-    def _cost(self, rect: Box, own: Box) -> float:
+    def _cost(self, rect: Box, own: Box, others: Sequence[Box] | None = None) -> float:
         area = float((rect[2] - rect[0]) * (rect[3] - rect[1])) or 1.0
         m = max(2, (rect[3] - rect[1]) // 4)  # keep a little air to the text around it, too
         cost = CLUTTER_COST * self.clutter.mean((rect[0] - m, rect[1] - m, rect[2] + m, rect[3] + m)) \
             if self.clutter else 0.0
-        others = [b for b in self.boxes if b != own]
+        if others is None:
+            others = [b for b in self.boxes if b != own]
         covered = sum(_shared(rect, b) for b in others)
         g = self.gap * 2
         near = any(overlaps((rect[0] - g, rect[1] - g, rect[2] + g, rect[3] + g), b) for b in others)
@@ -175,6 +179,11 @@ class Placer:
         w, h = min(w, self.width), min(h, self.height)
         step = max(2, h // 3)
         best, best_cost, best_r = None, 0.0, 0
+        # Every spot tried lies within this reach of the box (outermost ring, badge size, gaps): boxes
+        # beyond it can neither be covered nor be near, so _cost need not look at them.
+        R = MAX_RINGS * h + max(w, h) + 4 * self.gap + 1
+        reach = (own[0] - R, own[1] - R, own[2] + R, own[3] + R)
+        others = [b for b in self.boxes if b != own and overlaps(b, reach)]
         if inner is not None:
             for cost, rect in self._blank_inside(own, inner, w, h):
                 if best is None or cost < best_cost:
@@ -187,7 +196,7 @@ class Placer:
                 cost = SIDE_COST[side] + slid + RING_COST * ring
                 if best is not None and cost >= best_cost or not self._fits(rect, own):
                     continue
-                cost += self._cost(rect, own)
+                cost += self._cost(rect, own, others)
                 if best is None or cost < best_cost:
                     best, best_cost, best_r = rect, cost, r
         if best is None:
