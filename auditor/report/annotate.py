@@ -13,6 +13,8 @@ field stays exactly as masked.
 from __future__ import annotations
 
 import math
+import os
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -237,13 +239,39 @@ class _Names:
         return rel
 
 
-def _write(run_dir: Path, rel: str, img: Image.Image, budget: int, out: Annotations) -> None:
+def _encode_to(path: Path, img: Image.Image, budget: int) -> tuple[int, tuple[int, int]]:
     data, size = encode(img, budget)
-    path = run_dir / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-    out.bytes[rel] = len(data)
-    out.dims[rel] = size
+    return len(data), size
+
+
+class _Writer:
+    """Encodes and writes the images on a small thread pool while the next ones are drawn: libwebp
+    (and libjpeg) release the GIL, and encoding is most of annotation's time. At most
+    ``IN_FLIGHT`` images wait, so memory stays bounded; results are recorded in submission order,
+    so ``Annotations`` is the same as a serial write's."""
+
+    THREADS = max(1, min(2, os.cpu_count() or 1))
+    IN_FLIGHT = 4
+
+    def __init__(self, run_dir: Path, out: Annotations):
+        self.run_dir, self.out = run_dir, out
+        self.pool = ThreadPoolExecutor(max_workers=self.THREADS, thread_name_prefix="auditor-encode")
+        self.pending: list[tuple[str, Future]] = []
+
+    def write(self, rel: str, img: Image.Image, budget: int) -> None:
+        running = [f for _, f in self.pending if not f.done()]
+        if len(running) >= self.IN_FLIGHT:
+            wait(running, return_when=FIRST_COMPLETED)
+        self.pending.append((rel, self.pool.submit(_encode_to, self.run_dir / rel, img, budget)))
+
+    def finish(self) -> None:
+        try:
+            for rel, fut in self.pending:
+                self.out.bytes[rel], self.out.dims[rel] = fut.result()
+        finally:
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def clear_annotations(run_dir: Path) -> None:
@@ -256,6 +284,20 @@ def clear_annotations(run_dir: Path) -> None:
 def annotate_run(run: AuditRun, run_dir: Path, items: Sequence[Item]) -> Annotations:
     """Write annotated/<device>/<NN-stage>.<ext> for every captured stage and a close-up per finding."""
     out = Annotations()
+    writer = _Writer(run_dir, out)
+    try:
+        _annotate_journeys(run, run_dir, items, out, writer)
+    except BaseException:
+        writer.pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    writer.finish()
+    for it in items:
+        out.located.setdefault(it.n, "no-box" if not any(ev.box for ev in it.finding.evidence) else "no-screenshot")
+    return out
+
+
+def _annotate_journeys(run: AuditRun, run_dir: Path, items: Sequence[Item], out: Annotations,
+                       writer: _Writer) -> None:
     names = _Names()
     by_journey: dict[str, list[Item]] = {}
     for it in items:
@@ -275,7 +317,7 @@ def annotate_run(run: AuditRun, run_dir: Path, items: Sequence[Item]) -> Annotat
             img, cut = annotate_stage(src, dsf, pairs, out.located, badged)
             out.badges[(j.id, cap.stage)] = tuple(badged)
             rel = names.take(j.device.name, slug(stem), j.scenario)
-            _write(run_dir, rel, img, STAGE_BUDGET_BYTES, out)
+            writer.write(rel, img, STAGE_BUDGET_BYTES)
             out.stages[(j.id, cap.stage)] = rel
             if cut is not None:
                 out.cut_css[(j.id, cap.stage)] = cut
@@ -288,8 +330,5 @@ def annotate_run(run: AuditRun, run_dir: Path, items: Sequence[Item]) -> Annotat
                 part = crop_finding(src, dsf, it, cap.stage)
                 if part is not None:
                     crel = names.take(j.device.name, f"f-{it.fingerprint}", j.scenario)
-                    _write(run_dir, crel, part, CROP_BUDGET_BYTES, out)
+                    writer.write(crel, part, CROP_BUDGET_BYTES)
                     out.crops[it.n] = crel
-    for it in items:
-        out.located.setdefault(it.n, "no-box" if not any(ev.box for ev in it.finding.evidence) else "no-screenshot")
-    return out
