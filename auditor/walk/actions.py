@@ -96,19 +96,60 @@ ACTIONS: dict[str, Callable] = {
 OPTIONAL_WAIT_MS = 1200
 
 
-def is_final_submit(page, action: Action, stage_kind: str) -> bool:
+# What a click, a dismiss or an Enter would submit: the control's own words and, for Enter, the words of
+# the submit buttons of its form (Enter in a card field submits the payment form).
+_SUBMIT_WORDS_JS = """(el, enter) => {
+  const words = (b) => [b.innerText || "", b.value || "", b.getAttribute("aria-label") || "", b.title || ""].join(" ");
+  const out = [words(el)];
+  const form = enter ? (el.form || (el.closest && el.closest("form"))) : null;
+  if (form) {
+    for (const b of form.querySelectorAll("button, input[type=submit], input[type=image]")) out.push(words(b));
+    if (form.id) for (const b of document.querySelectorAll('[form="' + CSS.escape(form.id) + '"]')) out.push(words(b));
+  }
+  return out.join(" | ");
+}"""
+SUBMIT_KINDS = ("click", "press", "dismiss", "place_order")
+
+
+def is_final_submit(page, action: Action, stage_kind: str, timeout_ms: float = 500) -> bool:
+    """Would this action place the order? ``place_order`` always; a click or dismiss on a control that
+    reads like FINAL_SUBMIT_RE; Enter in a form whose submit button does. The walker waits for the
+    element first, so a button that arrives with the next page is judged too, not skipped."""
     if action.kind == "place_order":
         return True
-    if action.kind not in ("click", "press") or not action.selector:
+    if action.kind not in SUBMIT_KINDS:
+        return False
+    enter = action.kind == "press" and (action.value or "Enter") in ("Enter", "NumpadEnter")
+    if action.kind == "press" and not enter:
+        return False
+    selector = action.selector or (":focus" if enter else None)
+    if not selector:
         return False
     try:
-        loc = page.locator(action.selector).first
-        text = " ".join(filter(None, (loc.inner_text(timeout=500),
-                                      loc.get_attribute("value", timeout=500) or "",
-                                      loc.get_attribute("aria-label", timeout=500) or "")))
-    except Exception:
+        text = page.locator(selector).first.evaluate(_SUBMIT_WORDS_JS, enter, timeout=timeout_ms)
+    except Exception:  # noqa: BLE001 - nothing there (or nothing focused): nothing to submit
         return False
-    return bool(FINAL_SUBMIT_RE.search(text))
+    return bool(FINAL_SUBMIT_RE.search(text or ""))
+
+
+# Fields whose typed value is secret, by the same words collect.js uses to keep values out of captures.
+SENSITIVE_NAME_RE = re.compile(r"(^|[\s-])cc-|card|cvc|cvv|csc|security.?code|passw|iban|account.?number|ssn", re.I)
+_SENSITIVE_JS = """(el, pattern) => {
+  if (el.tagName !== "INPUT" && el.tagName !== "TEXTAREA") return false;
+  if ((el.getAttribute("type") || "").toLowerCase() === "password") return true;
+  const hay = [el.getAttribute("autocomplete"), el.name, el.id, el.getAttribute("data-testid")].join(" ");
+  return new RegExp(pattern, "i").test(hay);
+}"""
+
+
+def sensitive_field(page, selector: str) -> bool:
+    """Is this a password, card or similar field? When it cannot be told, yes: hiding costs nothing."""
+    if SENSITIVE_NAME_RE.search(selector):
+        return True
+    try:
+        return bool(page.locator(selector).first.evaluate(_SENSITIVE_JS, SENSITIVE_NAME_RE.pattern, timeout=1000))
+    except Exception:  # noqa: BLE001
+        return True
 
 
 def run_action(page, action: Action, *, base_url: str, timeout_ms: float) -> bool:

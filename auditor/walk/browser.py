@@ -31,6 +31,8 @@ BASE_ARGS = (
     "--disable-domain-reliability",
     "--metrics-recording-only",
     "--disable-features=Translate,OptimizationHints,MediaRouter",
+    # RFC 6761: .invalid never resolves. Without this rule Chromium still asks the system's DNS server.
+    "--host-resolver-rules=MAP *.invalid ~NOTFOUND",
 )
 
 INSTALL_HELP = (

@@ -6,9 +6,12 @@ in every captured string.
 """
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
+from urllib.parse import quote, quote_plus
 
 from ..model import ConsoleEntry, Element, Rect, Request, StageCapture, Timing
 
@@ -17,6 +20,7 @@ COLLECT_JS = (_HERE / "collect.js").read_text(encoding="utf-8")
 INIT_JS = (_HERE / "init.js").read_text(encoding="utf-8")
 
 MASK = "••••"
+MASK_COLOR = "#5b2a86"  # what a masked area of a screenshot is painted with
 # Painted over in every screenshot: passwords, card data, and anything the scenario typed from a secret.
 SENSITIVE_SELECTORS = (
     "input[type=password]",
@@ -28,22 +32,63 @@ SENSITIVE_SELECTORS = (
 )
 
 
+# The lengths collect.js cuts texts and attributes to: a secret may straddle the cut.
+_CUT_LENGTHS = frozenset({100, 200, 300, 500})
+MIN_TYPED_SECRET = 6  # shorter typed values (a CVC) are masked in screenshots only: "123" is also a price
+
+
+def _spellings(secret: str) -> set[str]:
+    """The forms a value takes on its way back from a page: as typed, HTML-escaped (the DOM
+    snapshot), percent-encoded (a GET form puts it in the URL), and a card number regrouped."""
+    html_text = secret.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    out = {secret, html_text, html_text.replace('"', "&quot;"), quote(secret, safe=""), quote(secret),
+           quote_plus(secret)}
+    digits = re.sub(r"[\s-]", "", secret)
+    if digits.isdigit() and 13 <= len(digits) <= 19 and re.fullmatch(r"[\d\s-]+", secret):
+        groups = [digits[i:i + 4] for i in range(0, len(digits), 4)]
+        out |= {digits, " ".join(groups), "-".join(groups)}
+    return {s for s in out if len(s) >= 3}
+
+
 class Masker:
-    """Replaces secret values in any text; longest first so one secret inside another is covered."""
+    """Replaces secret values in any text; longest first so one secret inside another is covered.
+
+    ``secrets`` are the raw values (from the environment, or typed into a password or card field);
+    each is also masked in the spellings a page, a URL or the DOM gives it back in."""
 
     def __init__(self, secrets: Iterable[str] = ()):
-        self.secrets = sorted({s for s in secrets if s and len(s) >= 3}, key=len, reverse=True)
+        self.secrets: list[str] = []
+        self._forms: list[str] = []
+        for s in secrets:
+            if s and len(s) >= 3:
+                self.add(s)
+
+    def add(self, secret: str) -> None:
+        if not secret or len(secret) < 3 or secret in self.secrets:
+            return
+        self.secrets.append(secret)
+        self.secrets.sort(key=len, reverse=True)
+        self._forms = sorted(set(self._forms) | _spellings(secret), key=len, reverse=True)
 
     def __call__(self, text: str) -> str:
-        if not text or not self.secrets:
+        if not text or not self._forms:
             return text
-        for s in self.secrets:
+        cut = len(text) in _CUT_LENGTHS
+        for s in self._forms:
             if s in text:
                 text = text.replace(s, MASK)
+        return self.tail(text) if cut else text
+
+    def tail(self, text: str) -> str:
+        """A text cut at a length cap may end in the first part of a secret: mask that part too."""
+        for s in self._forms:
+            for k in range(len(s) - 1, 3, -1):
+                if text.endswith(s[:k]):
+                    return text[:-k] + MASK
         return text
 
     def mapping(self, attrs: dict[str, str]) -> dict[str, str]:
-        if not self.secrets:
+        if not self._forms:
             return attrs
         return {k: self(v) for k, v in attrs.items()}
 
@@ -109,6 +154,7 @@ class CaptureSpec:
     max_dom_bytes: int = 3_000_000
     max_screenshot_height: int = 12_000
     full: bool = True  # False: timing only (extra --repeat loads)
+    timeout_ms: float = 30_000  # for each in-page read and the screenshot
 
 
 def read_timing(raw: dict | None, step_ms: float | None, navigated: bool, throttle: str,
@@ -125,9 +171,39 @@ def read_timing(raw: dict | None, step_ms: float | None, navigated: bool, thrott
     )
 
 
+def bounded_eval(target, js: str, arg: Any = None, timeout_ms: float = 30_000) -> Any:
+    """``target.evaluate(js, arg)`` with a time limit. A plain evaluate waits for ever on a page whose
+    scripts never yield; ``wait_for_function`` is timed by the driver, so it raises TimeoutError
+    instead. The value comes back as a JSON string: a string handle holds its value in the driver,
+    so reading it needs no second call into a page that may have hung since (the walker's Watchdog
+    covers what is left)."""
+    handle = target.wait_for_function(f"async (a) => JSON.stringify(await ({js})(a)) || 'null'", arg=arg,
+                                      timeout=timeout_ms, polling=100)
+    return json.loads(handle.json_value())
+
+
 def collect(page, spec: CaptureSpec, *, dom: bool = True) -> dict:
-    return page.evaluate(COLLECT_JS, {"maxElements": spec.max_elements, "maxDom": spec.max_dom_bytes,
-                                      "dom": dom, "elements": dom})
+    return bounded_eval(page, COLLECT_JS, {"maxElements": spec.max_elements, "maxDom": spec.max_dom_bytes,
+                                           "dom": dom, "elements": dom}, spec.timeout_ms)
+
+
+def mask_locators(page, mask: Masker, selectors: Iterable[str] = (), elements: Iterable[Element] = ()) -> list:
+    """What a screenshot paints over: sensitive fields, fields typed into from a secret, and any text
+    or input on the page that shows a secret back ("Signed in as …", a pre-filled value)."""
+    masks = [page.locator(s) for s in SENSITIVE_SELECTORS]
+    masks += [page.locator(s) for s in dict.fromkeys(selectors)]
+    if mask.secrets:
+        masks += [page.locator(e.selector) for e in elements
+                  if e.frame == "" and (mask(e.text) != e.text or mask(e.name) != e.name)][:50]
+        for secret in mask.secrets[:10]:
+            # Playwright's selector engines run in their own world: the page never sees these values.
+            masks.append(page.get_by_text(secret))
+            masks.append(page.locator(f'input[value*="{_css_string(secret)}"]'))
+    return masks
+
+
+def _css_string(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
 
 
 def _frame_elements(page, mask: Masker, main: list[Element], spec: CaptureSpec) -> tuple[list[Element], list[str]]:
@@ -139,10 +215,10 @@ def _frame_elements(page, mask: Masker, main: list[Element], spec: CaptureSpec) 
         try:
             owner = fr.frame_element()
             box = owner.bounding_box()
-            scroll = page.evaluate("() => [scrollX, scrollY]")
-            raw = fr.evaluate(COLLECT_JS, {"maxElements": 300, "dom": False})
+            scroll = bounded_eval(page, "() => [scrollX, scrollY]", None, spec.timeout_ms)
+            raw = bounded_eval(fr, COLLECT_JS, {"maxElements": 300, "dom": False}, spec.timeout_ms)
         except Exception as exc:  # detached or cross-origin frame that went away
-            notes.append(f"frame {fr.url[:80]} not read: {str(exc).splitlines()[0][:120]}")
+            notes.append(mask(f"frame {fr.url[:80]} not read: {str(exc).splitlines()[0][:120]}"))
             continue
         if box is None:
             continue
@@ -150,7 +226,8 @@ def _frame_elements(page, mask: Masker, main: list[Element], spec: CaptureSpec) 
         ctrls = [r for r in raw["elements"] if r["t"] in ("input", "select", "textarea", "button")]
         for r in ctrls:  # selectors inside a frame only make sense with the frame named
             r["s"] = f"iframe[src='{fr.url[:200]}'] >> {r['s']}"
-        extra += elements_from_raw(ctrls, mask, frame=fr.url, offset=off, start=len(main) + len(extra))
+        extra += elements_from_raw(ctrls, mask, frame=mask(fr.url) or "about:blank", offset=off,
+                                   start=len(main) + len(extra))
     return extra, notes
 
 
@@ -178,6 +255,7 @@ def capture_stage(page, spec: CaptureSpec, *, mask: Masker, events: PageEvents, 
         notes.append(f"element table cut at {spec.max_elements} elements (limits.max_elements)")
     dom = mask(raw.get("dom", ""))
     if raw.get("domTruncated"):
+        dom = mask.tail(dom)
         notes.append(f"DOM snapshot cut at {spec.max_dom_bytes} characters (limits.max_dom_bytes)")
 
     page_h = float(raw["ph"])
@@ -187,13 +265,10 @@ def capture_stage(page, spec: CaptureSpec, *, mask: Masker, events: PageEvents, 
                      "(limits.max_screenshot_height)")
     shot_path = spec.run_dir / spec.screenshot_rel
     shot_path.parent.mkdir(parents=True, exist_ok=True)
-    masks = [page.locator(s) for s in SENSITIVE_SELECTORS]
-    masks += [page.locator(s) for s in extra_mask_selectors]
-    if mask.secrets:  # text on the page that shows a secret back (e.g. "Signed in as …")
-        masks += [page.locator(e.selector) for e in elements
-                  if e.frame == "" and e.text and mask(e.text) != e.text][:50]
-    kwargs: dict[str, Any] = dict(path=str(shot_path), full_page=True, mask=masks, mask_color="#5b2a86",
-                                  animations="disabled", caret="hide", type="jpeg", quality=82, scale="device")
+    masks = mask_locators(page, mask, extra_mask_selectors, elements)
+    kwargs: dict[str, Any] = dict(path=str(shot_path), full_page=True, mask=masks, mask_color=MASK_COLOR,
+                                  animations="disabled", caret="hide", type="jpeg", quality=82, scale="device",
+                                  timeout=spec.timeout_ms)
     if page_h > spec.max_screenshot_height:
         kwargs["clip"] = {"x": 0, "y": 0, "width": float(raw["pw"]), "height": shot_h}
     page.screenshot(**kwargs)

@@ -32,4 +32,26 @@
       }
     }).observe({ type: "layout-shift", buffered: true });
   } catch (e) { /* idem */ }
+
+  // Pop-ups are never followed: a new window would escape the walker's allowed-domains guard and
+  // its dialogs. window.open and links or forms aimed at another window are stopped here, and the
+  // walker reads st.popups after every action to report the step (events.Listeners.popup).
+  st.popups = [];
+  const note = (url) => { if (st.popups.length < 20) st.popups.push(String(url || "about:blank").slice(0, 300)); };
+  const elsewhere = (target) => {
+    const t = target || ((document.querySelector("base[target]") || {}).target || "");
+    return !!t && !/^_(self|top|parent)$/i.test(t);
+  };
+  try {
+    window.open = function (url) { note(url); return null; };
+  } catch (e) { /* a frozen window.open: the context's page listener closes what opens */ }
+  addEventListener("click", (e) => {
+    const a = e.target && e.target.closest ? e.target.closest("a[href], area[href]") : null;
+    if (a && elsewhere(a.getAttribute("target"))) { e.preventDefault(); note(a.href); }
+  }, true);
+  addEventListener("submit", (e) => {
+    const f = e.target;
+    const target = (e.submitter && e.submitter.getAttribute("formtarget")) || (f && f.getAttribute("target"));
+    if (f && elsewhere(target)) { e.preventDefault(); note(f.action); }
+  }, true);
 })();

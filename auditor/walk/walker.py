@@ -13,11 +13,13 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 from ..model import Device, Journey, StageCapture, StepFailure, Timing, slug
+from ..phases import phase
 from ..scenario.types import Action, Scenario, Step
-from . import throttle as throttling
-from .actions import SubmitBlocked, is_final_submit, run_action, wait_ready
-from .capture import INIT_JS, CaptureSpec, Masker, capture_stage
-from .events import Listeners, classify, disallowed_url_regex
+from .actions import (OPTIONAL_WAIT_MS, SENSITIVE_NAME_RE, SubmitBlocked, is_final_submit, run_action,
+                      sensitive_field, wait_ready)
+from .capture import MIN_TYPED_SECRET, CaptureSpec, Masker, capture_stage
+from .events import PageHung, classify, waited_for_page
+from .tab import Tab
 
 Progress = Callable[[str], None]
 
@@ -39,23 +41,20 @@ class _StepFailed(Exception):
         self.kind, self.message, self.action, self.attempts = kind, message, action, attempts
 
 
+# After these a walk cannot go on, whatever on_error says.
+FATAL_KINDS = ("run-timeout", "signin", "browser", "crash")
+# Interruptions that explain an action's exception better than the exception does (a blocked
+# redirect surfaces as net::ERR_BLOCKED_BY_CLIENT, a download as "Download is starting").
+_CAUSES = ("blocked", "download", "dialog", "crash", "popup")
+# A capture is not an action: a small step_timeout_ms must not fail the screenshot of a slow machine.
+CAPTURE_MIN_MS = 10_000
+
+
 def allowed_hosts(scenario: Scenario) -> tuple[str, ...]:
     if scenario.allowed_domains:
         return tuple(scenario.allowed_domains)
     host = urlsplit(scenario.base_url).hostname or ""
     return (host,)
-
-
-def _context(browser, device: Device, storage_state: str | None):
-    kwargs = dict(viewport={"width": device.width, "height": device.height},
-                  device_scale_factor=device.device_scale_factor, is_mobile=device.is_mobile,
-                  has_touch=device.has_touch, accept_downloads=False, service_workers="block",
-                  storage_state=storage_state)
-    if device.user_agent:
-        kwargs["user_agent"] = device.user_agent
-    ctx = browser.new_context(**kwargs)
-    ctx.add_init_script(INIT_JS)
-    return ctx
 
 
 class _Walk:
@@ -67,104 +66,169 @@ class _Walk:
         self.mask = Masker(scenario.secrets)
         self.limits = scenario.limits
         self.allowed = allowed_hosts(scenario)
-        self.context = _context(browser, device, storage_state)
-        self.page = self.context.new_page()
-        self.listeners = Listeners(self.mask, self.allowed)
-        self.listeners.attach(self.context, self.page)
-        self.context.route(disallowed_url_regex(self.allowed), self._route)
-        throttling.apply(self.context, self.page, opts.throttle)
+        self.started = time.monotonic()
+        with phase("context"):
+            self.tab = Tab(browser, device, storage_state, mask=self.mask, allowed=self.allowed,
+                           timeout_ms=self.limits.step_timeout_ms, throttle=opts.throttle)
+        self.context, self.page, self.listeners = self.tab.context, self.tab.page, self.tab.listeners
         self.signed_in_check = scenario.signin.signed_in if (scenario.signin and storage_state) else None
         self.notes: list[str] = []
         self.typed_secret_selectors: list[str] = []
-        self.started = time.monotonic()
-
-    def _route(self, route) -> None:
-        req = route.request
-        if req.is_navigation_request() and req.frame == self.page.main_frame:
-            self.listeners.blocked(req.url)
-            route.abort("blockedbyclient")
-        else:
-            route.continue_()  # third-party subresources load and are recorded, never followed
+        self.last_attempts = 1
+        self.run_capped = False
 
     def _remaining_ms(self) -> float:
         return self.limits.run_timeout_ms - (time.monotonic() - self.started) * 1000
 
     def _timeout(self) -> float:
-        return max(1.0, min(float(self.limits.step_timeout_ms), self._remaining_ms()))
+        remaining = self._remaining_ms()
+        self.run_capped = remaining < self.limits.step_timeout_ms  # a timeout now is the run's limit
+        return max(1.0, min(float(self.limits.step_timeout_ms), remaining))
 
     def _progress(self, text: str) -> None:
         if self.opts.progress and self.full:
             self.opts.progress(text)
 
     # -- one action, with bounded retries of transient failures -------------------------------
-    def _act(self, action: Action, step: Step) -> bool:
+    def _act(self, action: Action, step: Step, shown: str) -> bool:
+        """``shown``: the action as reports may print it (values typed into sensitive fields hidden)."""
         retry = self.scenario.retry
         attempt, backoff = 1, retry.backoff_ms
         while True:
+            self.last_attempts = attempt
             try:
-                ok = run_action(self.page, action, base_url=self.scenario.base_url, timeout_ms=self._timeout())
+                timeout = float(action.timeout_ms or self._timeout())
+                with self.tab.bound(2 * timeout + OPTIONAL_WAIT_MS, f"run '{shown}'"):  # select tries twice
+                    ok = run_action(self.page, action, base_url=self.scenario.base_url, timeout_ms=self._timeout())
                 if action.kind == "goto" and self.listeners.doc_status in (502, 503, 504) and attempt < retry.attempts:
-                    raise _Transient(f"HTTP {self.listeners.doc_status}")
+                    raise _Transient(f"HTTP {self.listeners.doc_status} on {self.page.url}")
                 return ok
             except Exception as exc:  # noqa: BLE001 - classified below
-                kind, message, transient = classify(exc) if not isinstance(exc, _Transient) else ("http", str(exc), True)
+                _, message, transient = _classify(exc)
                 # Only a goto is safe to repeat: a click may have submitted a form.
                 if transient and action.kind == "goto" and attempt < retry.attempts and self._remaining_ms() > backoff:
-                    self.notes.append(f"{step.name}: retried '{action.describe()}' after {message[:120]} "
-                                      f"(attempt {attempt + 1}/{retry.attempts}, backoff {backoff} ms)")
+                    self.listeners.take()
+                    note = (f"{step.name}: retried '{shown}' after {message[:160]} "
+                            f"(attempt {attempt + 1}/{retry.attempts}, backoff {backoff} ms)")
+                    self.notes.append(note)
+                    self._progress(f"{self.device.name:>8}  {self.mask(note)}")
                     time.sleep(backoff / 1000)
                     attempt, backoff = attempt + 1, min(backoff * 2, retry.max_backoff_ms)
                     continue
-                raise _StepFailed(kind, message, action.describe(), attempt) from exc
+                raise self._failed(exc, shown, attempt) from exc
+
+    def _failed(self, exc: BaseException, where: str, attempts: int = 1) -> "_StepFailed":
+        """The step failure an exception stands for: what a listener saw first (a blocked redirect
+        surfaces as net::ERR_BLOCKED_BY_CLIENT, a download as "Download is starting"), a page too
+        busy to answer (not a missing element), the run's time limit, or the exception itself."""
+        cause = self.listeners.take()
+        if cause is not None and cause.kind in _CAUSES:
+            return _StepFailed(cause.kind, cause.message, where, attempts)
+        kind, message, _ = _classify(exc)
+        if kind in ("selector", "timeout") and not waited_for_page(exc) and self.tab.unresponsive():
+            kind, message = "unresponsive", (f"the page stopped responding while auditor tried to {where}: its "
+                                             "scripts kept the browser busy (auditor stopped them)")
+        if self._remaining_ms() <= 0 or (self.run_capped and kind in ("timeout", "selector", "unresponsive")):
+            kind, message = "run-timeout", self._run_timeout_message(message)
+        return _StepFailed(kind, message, where, attempts)
+
+    def _run_timeout_message(self, message: str = "") -> str:
+        text = f"run time limit of {self.limits.run_timeout_ms} ms reached (limits.run_timeout_ms)"
+        return f"{text}; the step was at: {message[:160]}" if message else text
+
+    def _shown(self, action: Action) -> str:
+        with self.tab.bound(1000, "read the field it typed into"):
+            sensitive = sensitive_field(self.page, action.selector)
+        return dataclasses.replace(action, secret=True).describe() if sensitive else action.describe()
+
+    def _remember_typed(self, action: Action, shown: str) -> None:
+        """A value typed from a secret, or into a password or card field, is masked from now on: the
+        field in every screenshot, the value wherever the site shows it back."""
+        if action.kind != "fill" or not action.selector:
+            return
+        if action.secret or shown != action.describe():
+            self.typed_secret_selectors.append(action.selector)
+            if action.value and len(action.value) >= MIN_TYPED_SECRET:
+                self.mask.add(action.value)
+
+    def _guard_submit(self, action: Action, step: Step, shown: str) -> None:
+        """Stop before the final purchase unless the scenario allows it. The element is waited for
+        first: right after a click that navigates, "#place-order" is not there yet, and judging an
+        absent element would let the click through once it arrives."""
+        if self.scenario.allow_submit or action.kind not in ("click", "press", "dismiss", "place_order"):
+            return
+        if action.kind != "place_order" and action.selector:
+            wait = float(action.timeout_ms or self._timeout())
+            if action.optional:
+                wait = min(wait, OPTIONAL_WAIT_MS)
+            try:
+                with self.tab.bound(wait, f"find {action.selector}"):
+                    self.page.locator(action.selector).first.wait_for(state="attached", timeout=wait)
+            except Exception as exc:  # noqa: BLE001
+                if action.optional and not isinstance(exc, PageHung):
+                    return  # run_action skips it: nothing is clicked
+                raise self._failed(exc, shown) from exc
+        wait = min(5000.0, self._timeout())
+        with self.tab.bound(wait, f"read what {action.selector or 'the key'} would submit"):
+            final = is_final_submit(self.page, action, step.stage, timeout_ms=wait)
+        if final:
+            raise SubmitBlocked(shown)
 
     def _check_interruptions(self, where: str) -> None:
-        if self.listeners.interruptions:
-            first = self.listeners.interruptions.pop(0)
-            self.listeners.interruptions.clear()
-            raise _StepFailed(first.kind, first.message, where)
+        try:
+            self.tab.drain_popups(min(1500.0, self._timeout()))
+        except PageHung as exc:
+            raise _StepFailed("unresponsive", str(exc), where) from exc
+        first = self.listeners.take()
+        if first is not None:
+            raise _StepFailed(first.kind, first.message, where, self.last_attempts)
 
     def _shot_dir(self) -> str:
         # Per journey, not per device: two scenarios walked on one device (or by two workers at
         # once) must not overwrite each other's screenshots.
         return f"screenshots/{slug(self.device.name)}/{slug(self.scenario.name)}"
 
-    def _failure_shot(self, step_index: int, step: Step) -> str | None:
-        if not self.full:
+    def _failure_shot(self, step_index: int, step: Step, kind: str) -> str | None:
+        if not self.full or kind in ("browser", "crash"):
             return None
         rel = f"{self._shot_dir()}/failure-{step_index:02d}-{slug(step.name)}.jpg"
-        path = self.opts.run_dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.page.screenshot(path=str(path), type="jpeg", quality=80, timeout=10_000,
-                                 mask=[self.page.locator("input[type=password], input[autocomplete*='cc-']")])
-        except Exception:
-            return None
-        return rel
+            shot = self.tab.screenshot(self.opts.run_dir / rel, self.typed_secret_selectors,
+                                       stop_loading=kind in ("timeout", "run-timeout"))
+        except Exception:  # noqa: BLE001 - a failure is recorded with or without its picture
+            shot = False
+        return rel if shot else None
 
     def _run_step(self, i: int, step: Step, prev_doc: str | None, stage_index: int) -> tuple[StageCapture, str]:
         t0 = time.monotonic()
         self.listeners.doc_status = None
+        self.listeners.take()  # late echoes of the step before (with on_error: continue) are not this step's
+        self.last_attempts = 1
         done: list[str] = []
         for action in step.actions:
+            hidden = action.secret or (action.kind == "fill" and bool(action.selector)
+                                       and bool(SENSITIVE_NAME_RE.search(action.selector)))
+            shown = dataclasses.replace(action, secret=True).describe() if hidden else action.describe()
             if self._remaining_ms() <= 0:
-                raise _StepFailed("run-timeout", f"run time limit of {self.limits.run_timeout_ms} ms reached "
-                                                 "(limits.run_timeout_ms)", action.describe())
-            if is_final_submit(self.page, action, step.stage) and not self.scenario.allow_submit:
-                raise SubmitBlocked(action.describe())
-            ok = self._act(action, step)
-            if action.secret and action.selector:
-                self.typed_secret_selectors.append(action.selector)
-            done.append(action.describe() + ("" if ok else "  (skipped: not on the page)"))
-            self._check_interruptions(action.describe())
+                raise _StepFailed("run-timeout", self._run_timeout_message(), shown)
+            self._guard_submit(action, step, shown)
+            ok = self._act(action, step, shown)
+            if ok and action.kind == "fill" and not hidden:
+                shown = self._shown(action)
+            self._remember_typed(action, shown)
+            done.append(shown + ("" if ok else "  (skipped: not on the page)"))
+            self._check_interruptions(shown)
+        where = f"wait for page ready{' (' + step.ready + ')' if step.ready else ''}"
         try:
-            wait_ready(self.page, self._timeout(), step.ready)
+            with self.tab.bound(2 * self._timeout(), "wait for the page to load"):
+                wait_ready(self.page, self._timeout(), step.ready)
         except Exception as exc:  # noqa: BLE001
-            kind, message, _ = classify(exc)
-            raise _StepFailed(kind, message, f"wait for page ready{' (' + step.ready + ')' if step.ready else ''}") from exc
+            raise self._failed(exc, where) from exc
         self._check_interruptions("after the step")
         status = self.listeners.doc_status
         if status is not None and status >= 400:
-            raise _StepFailed("http", f"HTTP {status} on {self.mask(self.page.url)}", done[-1] if done else "")
+            raise _StepFailed("http", f"HTTP {status} on {self.mask(self.page.url)}", done[-1] if done else "",
+                              self.last_attempts)
         if self.signed_in_check and stage_index == 0:
             self._verify_signed_in()
         step_ms = (time.monotonic() - t0) * 1000
@@ -172,15 +236,42 @@ class _Walk:
                            device=self.device.name, run_dir=self.opts.run_dir,
                            screenshot_rel=f"{self._shot_dir()}/{stage_index:02d}-{slug(step.name)}.jpg",
                            max_elements=self.limits.max_elements, max_dom_bytes=self.limits.max_dom_bytes,
-                           max_screenshot_height=self.limits.max_screenshot_height, full=self.full)
-        cap, doc = capture_stage(self.page, spec, mask=self.mask, events=self.listeners.events, step_ms=step_ms,
-                                 prev_doc=prev_doc, throttle=self.opts.throttle, contended=self.opts.contended,
-                                 extra_mask_selectors=self.typed_secret_selectors, actions=tuple(done))
+                           max_screenshot_height=self.limits.max_screenshot_height, full=self.full,
+                           timeout_ms=max(1.0, min(max(CAPTURE_MIN_MS, self._timeout()), self._remaining_ms())))
+        cap, doc = self._capture(spec, prev_doc, step_ms, tuple(done))
+        try:  # a dialog or pop-up that came while the page was read ends the step like one during it
+            self._check_interruptions("while the page was captured")
+        except _StepFailed:
+            if cap.screenshot:
+                (self.opts.run_dir / cap.screenshot).unlink(missing_ok=True)
+            raise
         return dataclasses.replace(cap, status=status), doc
+
+    def _capture(self, spec: CaptureSpec, prev_doc: str | None, step_ms: float,
+                 done: tuple[str, ...]) -> tuple[StageCapture, str]:
+        where = "capture the page"
+        for attempt in (1, 2):
+            try:
+                with self.tab.bound(2 * spec.timeout_ms, "capture the page"), phase("capture"):
+                    return capture_stage(self.page, spec, mask=self.mask, events=self.listeners.events,
+                                         step_ms=step_ms, prev_doc=prev_doc, throttle=self.opts.throttle,
+                                         contended=self.opts.contended,
+                                         extra_mask_selectors=self.typed_secret_selectors, actions=done)
+            except Exception as exc:  # noqa: BLE001 - a page that moves, hangs or dies while it is read
+                if attempt == 1 and "Execution context was destroyed" in str(exc):
+                    try:  # a script or a meta refresh moved on: read the page it went to
+                        with self.tab.bound(self._timeout(), "wait for the page to load"):
+                            wait_ready(self.page, self._timeout())
+                    except Exception:  # noqa: BLE001
+                        pass
+                    continue
+                raise self._failed(exc, where) from exc
+        raise AssertionError("unreachable")
 
     def _present(self, selector: str) -> bool:
         try:
-            return self.page.locator(selector).first.is_visible(timeout=1000)
+            with self.tab.bound(1000, f"look for {selector}"):
+                return self.page.locator(selector).first.is_visible(timeout=1000)
         except Exception:  # noqa: BLE001 - an invalid or detached selector counts as absent
             return False
 
@@ -218,27 +309,62 @@ class _Walk:
                                f"'{blocked}' submits the purchase and the scenario does not set allow_submit: true.")
                     self._progress(f"{self.device.name:>8}  stopped: {stopped}")
                     break
-                except _StepFailed as f:
-                    failures.append(StepFailure(step=i, stage=step.name, action=f.action, kind=f.kind,
-                                                message=self.mask(f.message), url=self.mask(self.page.url),
-                                                screenshot=self._failure_shot(i, step), attempts=f.attempts))
-                    self._progress(f"{self.device.name:>8}  FAILED at {step.name}: {f.kind}: {self.mask(f.message)[:160]}")
-                    if self.scenario.on_error != "continue" or f.kind in ("run-timeout", "signin"):
+                except Exception as exc:  # noqa: BLE001 - a failed step, or a browser that died under it
+                    if isinstance(exc, _StepFailed):
+                        f = exc
+                    else:
+                        kind, message, _ = classify(exc)
+                        f = _StepFailed(kind, message if kind != "error" else f"{type(exc).__name__}: {message}")
+                    failures.append(self._failure(i, step, f))
+                    if self.scenario.on_error != "continue" or f.kind in FATAL_KINDS or self.tab.closed:
                         break
         finally:
-            try:
-                self.context.close()
-            except Exception:
-                pass
+            self.tab.close()
         return Journey(scenario=self.scenario.name, scenario_path=self.scenario.path, device=self.device,
                        stages=tuple(stages), failures=tuple(failures), stopped=stopped, started_at=started_at,
                        duration_ms=round((time.monotonic() - self.started) * 1000, 1),
                        base_url=self.scenario.base_url, repeat=self.opts.repeat, throttle=self.opts.throttle,
-                       notes=tuple(self.notes))
+                       notes=tuple(self.mask(n) for n in self.notes))
+
+    def _failure(self, i: int, step: Step, f: _StepFailed) -> StepFailure:
+        try:
+            url = self.page.url
+        except Exception:  # noqa: BLE001
+            url = ""
+        failure = StepFailure(step=i, stage=step.name, action=self.mask(f.action), kind=f.kind,
+                              message=self.mask(f.message), url=self.mask(url),
+                              screenshot=self._failure_shot(i, step, f.kind), attempts=f.attempts)
+        self._progress(f"{self.device.name:>8}  FAILED at {step.name}: {f.kind}: {failure.message[:160]}")
+        return failure
 
 
 class _Transient(Exception):
-    pass
+    """HTTP 502/503/504 on a goto: worth another try."""
+
+
+def _classify(exc: BaseException) -> tuple[str, str, bool]:
+    return ("http", str(exc), True) if isinstance(exc, _Transient) else classify(exc)
+
+
+def _journey_failed(scenario: Scenario, device: Device, opts: WalkOptions, failure: StepFailure) -> Journey:
+    return Journey(scenario=scenario.name, scenario_path=scenario.path, device=device, stages=(),
+                   failures=(failure,), base_url=scenario.base_url, repeat=opts.repeat, throttle=opts.throttle,
+                   started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+
+def _walk_once(browser, scenario: Scenario, device: Device, opts: WalkOptions, *, full: bool,
+               storage_state: str | None) -> Journey:
+    """One walk; a browser that cannot even open a page (it crashed, or the remote one went away)
+    is a failure of the journey's first step, never a traceback."""
+    try:
+        walk = _Walk(browser, scenario, device, opts, full=full, storage_state=storage_state)
+    except Exception as exc:  # noqa: BLE001
+        kind, message, _ = classify(exc)
+        step = scenario.steps[0] if scenario.steps else None
+        return _journey_failed(scenario, device, opts, StepFailure(
+            step=0, stage=step.name if step else "start", action="open a browser page",
+            kind=kind if kind != "error" else "browser", message=Masker(scenario.secrets)(message)))
+    return walk.run()
 
 
 def _sign_in(browser, scenario: Scenario, device: Device, opts: WalkOptions) -> tuple[str | None, StepFailure | None]:
@@ -248,11 +374,19 @@ def _sign_in(browser, scenario: Scenario, device: Device, opts: WalkOptions) -> 
     if key in opts.state_cache:
         return opts.state_cache[key], None
     step = Step(stage="signin", name="sign-in", actions=signin.actions, label="Sign in", line=signin.line)
-    walk = _Walk(browser, scenario, device, opts, full=False, storage_state=None)
+    try:
+        walk = _Walk(browser, scenario, device, opts, full=False, storage_state=None)
+    except Exception as exc:  # noqa: BLE001
+        kind, message, _ = classify(exc)
+        return None, StepFailure(step=-1, stage="sign-in", action="open a browser page",
+                                 kind=kind if kind != "error" else "browser", message=Masker(scenario.secrets)(message))
     try:
         for action in signin.actions:
-            walk._act(action, step)
-            walk._check_interruptions(action.describe())
+            shown = dataclasses.replace(action, secret=True).describe() if action.kind == "fill" else action.describe()
+            walk._guard_submit(action, step, shown)
+            walk._act(action, step, shown)
+            walk._remember_typed(action, shown)
+            walk._check_interruptions(shown)
         wait_ready(walk.page, walk._timeout())
         try:
             walk.page.locator(signin.signed_in).first.wait_for(state="visible", timeout=min(8000, walk._timeout()))
@@ -265,15 +399,18 @@ def _sign_in(browser, scenario: Scenario, device: Device, opts: WalkOptions) -> 
         walk.context.storage_state(path=str(path))
         opts.state_cache[key] = str(path)
         return str(path), None
+    except SubmitBlocked as blocked:
+        return None, StepFailure(step=-1, stage="sign-in", action=str(blocked), kind="signin",
+                                 message="the sign-in actions would place an order; sign-in must not buy anything")
     except _StepFailed as f:
-        return None, StepFailure(step=-1, stage="sign-in", action=f.action, kind=f.kind, message=walk.mask(f.message),
-                                 url=walk.mask(walk.page.url))
+        return None, StepFailure(step=-1, stage="sign-in", action=walk.mask(f.action), kind=f.kind,
+                                 message=walk.mask(f.message), url=walk.mask(walk.page.url))
     except Exception as exc:  # noqa: BLE001
         kind, message, _ = classify(exc)
         return None, StepFailure(step=-1, stage="sign-in", action="sign in", kind=kind, message=walk.mask(message),
                                  url=walk.mask(walk.page.url))
     finally:
-        walk.context.close()
+        walk.tab.close()
 
 
 def _median(values: list[float]) -> float | None:
@@ -299,16 +436,13 @@ def walk_journey(browser, scenario: Scenario, device: Device, opts: WalkOptions)
     if scenario.signin:
         storage_state, failure = _sign_in(browser, scenario, device, opts)
         if failure:
-            return Journey(scenario=scenario.name, scenario_path=scenario.path, device=device, stages=(),
-                           failures=(failure,), base_url=scenario.base_url, repeat=opts.repeat,
-                           throttle=opts.throttle,
-                           started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
-    main = _Walk(browser, scenario, device, opts, full=True, storage_state=storage_state).run()
+            return _journey_failed(scenario, device, opts, failure)
+    main = _walk_once(browser, scenario, device, opts, full=True, storage_state=storage_state)
     if opts.repeat <= 1 or not main.stages:
         return main
     extra = []
     for n in range(opts.repeat - 1):
         if opts.progress:
             opts.progress(f"{device.name:>8}  timing load {n + 2}/{opts.repeat}")
-        extra.append(_Walk(browser, scenario, device, opts, full=False, storage_state=storage_state).run())
+        extra.append(_walk_once(browser, scenario, device, opts, full=False, storage_state=storage_state))
     return merge_repeats(main, extra)
