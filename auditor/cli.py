@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
-from .errors import EXIT_CODES, EXIT_OK, EXIT_USAGE, AuditorError, ConfigError
+from .errors import EXIT_CODES, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, AuditorError, ConfigError
 from .model import AuditRun, severity_rank
 
 THROTTLES = ("none", "mobile", "slow-3g", "desktop")
@@ -170,14 +170,15 @@ def cmd_demo(args) -> int:
 
     scenario_path = Path(__file__).parent / "demo" / "demo-shop.yaml"
     profiles = args.profile or ["clean", "friction"]
-    try:
-        extra = parse_toggles(args.toggles) if args.toggles else None
+    try:  # layered on each profile, so `name=off` can switch a profile's toggle off
+        toggles_for = {name: parse_toggles(args.toggles, PROFILES[name]) if args.toggles else PROFILES[name]
+                       for name in profiles}
     except ValueError as exc:
         raise ConfigError(str(exc), key="--toggles") from None
     worst = EXIT_OK
     out = []
     for name in profiles:
-        toggles = PROFILES[name] if extra is None else PROFILES[name].merge(extra)
+        toggles = toggles_for[name]
         with DemoShop(toggles) as shop:
             sc = load_scenario(scenario_path, base_url=shop.url)
             from dataclasses import replace
@@ -409,6 +410,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("auditor: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - a bug must not exit 1 and read as "gate failed"
+        if args.debug:
+            raise
+        print(f"auditor: internal error: {type(exc).__name__}: {exc}\n"
+              "This is a bug in auditor, not a verdict on the site. Re-run with --debug for the traceback "
+              "and report it.", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

@@ -19,12 +19,14 @@ EXIT_OK = 0  # audited, gate passed
 EXIT_GATE_FAILED = 1  # audited, friction at or above the gate's severity (or a regression)
 EXIT_USAGE = 2  # usage or configuration error (scenario, policy, arguments, no browser)
 EXIT_UNREACHABLE = 3  # the site could not be audited (unreachable, a step failed)
+EXIT_INTERNAL = 70  # a bug in auditor itself (BSD EX_SOFTWARE): never mistaken for a verdict
 
 EXIT_CODES = {
     EXIT_OK: "passed",
     EXIT_GATE_FAILED: "gate failed",
     EXIT_USAGE: "usage or configuration error",
     EXIT_UNREACHABLE: "site could not be audited",
+    EXIT_INTERNAL: "internal error in auditor",
 }
 
 

@@ -103,3 +103,17 @@ def test_exit_2_on_bad_usage():
     with pytest.raises(SystemExit) as exc:
         main(["run", str(DEMO_SCENARIO), "--fail-on", "sometimes"])
     assert exc.value.code == EXIT_USAGE
+
+
+def test_a_bug_in_auditor_is_not_mistaken_for_a_verdict(monkeypatch, capsys):
+    from auditor import cli
+    from auditor.errors import EXIT_INTERNAL
+
+    def broken(args):
+        raise RuntimeError("boom")
+    monkeypatch.setitem(cli.COMMANDS, "doctor", broken)
+    assert cli.main(["doctor"]) == EXIT_INTERNAL
+    err = capsys.readouterr().err
+    assert "internal error: RuntimeError: boom" in err and "Traceback" not in err
+    with pytest.raises(RuntimeError):
+        cli.main(["--debug", "doctor"])
