@@ -91,7 +91,7 @@ def browser_session(browser_path: str | None = None, connect: str | None = None)
                     raise BrowserNotFound(f"could not connect to the browser server at {connect}: "
                                           f"{str(exc).splitlines()[0]}") from exc
             else:
-                browser = launch(p, resolve_browser(browser_path))
+                browser = launch(p, resolve_browser(browser_path, playwright=p))
         except BaseException:
             p.stop()
             raise

@@ -338,11 +338,14 @@ def _exit_text(code: int | None) -> str:
 
 def walk_parallel(jobs: Sequence, opts, run_dir: Path) -> list[Journey]:
     """Walk ``jobs`` in min(opts.workers, len(jobs)) processes; journeys come back in plan order."""
-    from .walk.browser import resolve_browser
+    from .walk.browser import ENV_VAR, resolve_browser
 
     n = max(1, min(opts.workers, len(jobs)))
     browser_path = opts.browser_path
-    if not opts.connect:  # once here, so a missing browser is one clear error, not N
+    if not opts.connect and (opts.browser_path or os.environ.get(ENV_VAR)):
+        # A given path is checked once, here. Otherwise each worker asks the driver it starts anyway
+        # (asking from here would start one more, about a second); the first worker that finds no
+        # browser raises the run's one BrowserNotFound (see _Pool.handle).
         browser_path = resolve_browser(opts.browser_path).executable
     cfg = WorkerConfig(run_dir=Path(run_dir).resolve(), repeat=opts.repeat, throttle=opts.throttle,
                        contended=n > 1, browser_path=browser_path, connect=opts.connect, debug=opts.debug)

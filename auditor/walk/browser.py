@@ -55,16 +55,17 @@ def _is_executable(path: str) -> bool:
     return os.path.isfile(path) and os.access(path, os.X_OK)
 
 
-def _playwright_chromium() -> str | None:
-    """Path of Playwright's downloaded Chromium if it is actually on disk."""
+def _playwright_chromium(playwright=None) -> str | None:
+    """Path of Playwright's downloaded Chromium if it is actually on disk. Asks ``playwright`` (a
+    started instance) when given: starting a driver only for this question costs about a second."""
     try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - playwright is a hard dependency
-        return None
-    try:
-        with sync_playwright() as p:
-            path = p.chromium.executable_path
-    except Exception:
+        if playwright is not None:
+            path = playwright.chromium.executable_path
+        else:
+            from playwright.sync_api import sync_playwright
+            with sync_playwright() as p:
+                path = p.chromium.executable_path
+    except Exception:  # no Playwright build known to this driver (or, never here, no playwright at all)
         return None
     return path if path and _is_executable(path) else None
 
@@ -77,7 +78,8 @@ def _system_chromium() -> str | None:
     return None
 
 
-def resolve_browser(explicit: str | None = None) -> BrowserChoice:
+def resolve_browser(explicit: str | None = None, playwright=None) -> BrowserChoice:
+    """``playwright``: an already started Playwright to ask about its own Chromium (see _playwright_chromium)."""
     if explicit:
         if not _is_executable(explicit):
             raise BrowserNotFound(f"--browser-path {explicit!r} is not an executable file.\n{INSTALL_HELP}")
@@ -87,7 +89,7 @@ def resolve_browser(explicit: str | None = None) -> BrowserChoice:
         if not _is_executable(env):
             raise BrowserNotFound(f"{ENV_VAR}={env!r} is not an executable file.\n{INSTALL_HELP}")
         return BrowserChoice(env, "env", f"given with {ENV_VAR}")
-    own = _playwright_chromium()
+    own = _playwright_chromium(playwright)
     if own:
         return BrowserChoice(None, "playwright", f"Playwright's own Chromium at {own}")
     system = _system_chromium()
