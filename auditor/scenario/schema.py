@@ -137,7 +137,8 @@ ACTION_OPTIONS: dict[str, Key] = {
     "key": Key("key name", "see *Actions*", "Key to press (`press`), as Playwright names it.", "key: Enter"),
     "timeout_ms": Key("integer ≥ 1", "limits.step_timeout_ms", "Timeout of this action.",
                       "timeout_ms: 5000"),
-    "optional": Key("boolean", "false", "A missing element is not a failure (a banner that may not show).",
+    "optional": Key("boolean", "false", "A missing element is not a failure: the action runs only when its "
+                    "element is on the page at that moment (add `timeout_ms` to wait for one that appears later).",
                     "optional: true"),
 }
 COMMON_ACTION_KEYS = ("timeout_ms", "optional")

@@ -92,7 +92,10 @@ ACTIONS: dict[str, Callable] = {
     "dismiss": _dismiss, "place_order": _click,
 }
 
-# How long an optional action waits for its element before it is skipped.
+# An optional action acts only on an element that is on the page when it runs: waiting for one
+# that will never come would make every clean run pay for the frictions it does not have. A
+# scenario that needs to wait for a late element says so with timeout_ms. This is only the slack
+# given to the watchdog around such a check.
 OPTIONAL_WAIT_MS = 1200
 
 
@@ -156,9 +159,13 @@ def run_action(page, action: Action, *, base_url: str, timeout_ms: float) -> boo
     """Run one action. Returns False when an optional action was skipped."""
     timeout = float(action.timeout_ms or timeout_ms)
     if action.optional and action.selector and action.kind not in ("goto", "dismiss"):
+        loc = page.locator(action.selector).first
         try:
-            page.locator(action.selector).first.wait_for(state="visible", timeout=min(timeout, OPTIONAL_WAIT_MS))
-        except Exception:
+            if action.timeout_ms:
+                loc.wait_for(state="visible", timeout=timeout)
+            elif not loc.is_visible():
+                return False
+        except Exception:  # noqa: BLE001 - absent, detached or an invalid selector: skipped
             return False
     ACTIONS[action.kind](page, action, base_url, timeout)
     return True

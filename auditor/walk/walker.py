@@ -151,28 +151,29 @@ class _Walk:
             if action.value and len(action.value) >= MIN_TYPED_SECRET:
                 self.mask.add(action.value)
 
-    def _guard_submit(self, action: Action, step: Step, shown: str) -> None:
+    def _guard_submit(self, action: Action, step: Step, shown: str) -> bool:
         """Stop before the final purchase unless the scenario allows it. The element is waited for
         first: right after a click that navigates, "#place-order" is not there yet, and judging an
-        absent element would let the click through once it arrives."""
+        absent element would let the click through once it arrives. Returns False when an optional
+        action's element is absent: the action is then skipped, so it cannot appear unjudged later."""
         if self.scenario.allow_submit or action.kind not in ("click", "press", "dismiss", "place_order"):
-            return
+            return True
         if action.kind != "place_order" and action.selector:
-            wait = float(action.timeout_ms or self._timeout())
-            if action.optional:
-                wait = min(wait, OPTIONAL_WAIT_MS)
+            # An optional action without timeout_ms acts only on what is there now (see actions.py).
+            wait = float(action.timeout_ms or self._timeout()) if not action.optional or action.timeout_ms else 1.0
             try:
-                with self.tab.bound(wait, f"find {action.selector}"):
+                with self.tab.bound(wait + OPTIONAL_WAIT_MS, f"find {action.selector}"):
                     self.page.locator(action.selector).first.wait_for(state="attached", timeout=wait)
             except Exception as exc:  # noqa: BLE001
                 if action.optional and not isinstance(exc, PageHung):
-                    return  # run_action skips it: nothing is clicked
+                    return False  # absent: skipped, nothing is clicked
                 raise self._failed(exc, shown) from exc
         wait = min(5000.0, self._timeout())
         with self.tab.bound(wait, f"read what {action.selector or 'the key'} would submit"):
             final = is_final_submit(self.page, action, step.stage, timeout_ms=wait)
         if final:
             raise SubmitBlocked(shown)
+        return True
 
     def _check_interruptions(self, where: str) -> None:
         try:
@@ -211,8 +212,7 @@ class _Walk:
             shown = dataclasses.replace(action, secret=True).describe() if hidden else action.describe()
             if self._remaining_ms() <= 0:
                 raise _StepFailed("run-timeout", self._run_timeout_message(), shown)
-            self._guard_submit(action, step, shown)
-            ok = self._act(action, step, shown)
+            ok = self._guard_submit(action, step, shown) and self._act(action, step, shown)
             if ok and action.kind == "fill" and not hidden:
                 shown = self._shown(action)
             self._remember_typed(action, shown)
@@ -383,8 +383,8 @@ def _sign_in(browser, scenario: Scenario, device: Device, opts: WalkOptions) -> 
     try:
         for action in signin.actions:
             shown = dataclasses.replace(action, secret=True).describe() if action.kind == "fill" else action.describe()
-            walk._guard_submit(action, step, shown)
-            walk._act(action, step, shown)
+            if walk._guard_submit(action, step, shown):
+                walk._act(action, step, shown)
             walk._remember_typed(action, shown)
             walk._check_interruptions(shown)
         wait_ready(walk.page, walk._timeout())
