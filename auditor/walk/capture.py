@@ -31,6 +31,8 @@ SENSITIVE_SELECTORS = (
     "iframe[src*='stripe'], iframe[src*='braintree'], iframe[src*='adyen'], iframe[name*='card' i]",
 )
 
+SENSITIVE_CSS = ", ".join(SENSITIVE_SELECTORS)
+
 
 # The lengths collect.js cuts texts and attributes to: a secret may straddle the cut.
 _CUT_LENGTHS = frozenset({100, 200, 300, 500})
@@ -190,7 +192,9 @@ def collect(page, spec: CaptureSpec, *, dom: bool = True) -> dict:
 def mask_locators(page, mask: Masker, selectors: Iterable[str] = (), elements: Iterable[Element] = ()) -> list:
     """What a screenshot paints over: sensitive fields, fields typed into from a secret, and any text
     or input on the page that shows a secret back ("Signed in as …", a pre-filled value)."""
-    masks = [page.locator(s) for s in SENSITIVE_SELECTORS]
+    # One locator for the fixed list (a CSS selector list matches the union): Playwright resolves each
+    # mask locator with calls of its own, and ten of them cost a screenshot about 50 ms.
+    masks = [page.locator(SENSITIVE_CSS)]
     masks += [page.locator(s) for s in dict.fromkeys(selectors)]
     if mask.secrets:
         masks += [page.locator(e.selector) for e in elements
