@@ -97,6 +97,8 @@ def render_html(run: AuditRun, run_dir: Path, items: Sequence[Item], ann: Annota
         run=run,
         heading=", ".join(names),
         gate=run.gate,
+        contended=sum(1 for j in run.journeys for st in j.stages if st.timing.contended),
+        workers=run.options.get("workers", 1) if isinstance(run.options, dict) else 1,
         fail_on=fail_on(run),
         items=items,
         counts=counts(items),

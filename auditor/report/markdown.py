@@ -148,6 +148,9 @@ def render_markdown(run: AuditRun, items: Sequence[Item], comparison: Comparison
         lines.append("")
     if gate is not None and gate.regressions:
         lines += [f"- regression: {md(r, 150)}" for r in gate.regressions[:3]] + [""]
+    broken = [b for b in (gate.budgets if gate is not None else ()) if b.get("status") == "failed"]
+    if broken:
+        lines += [f"- budget broken: {md(str(b.get('text') or b.get('budget')), 150)}" for b in broken[:5]] + [""]
 
     lines.append(f"<sub>auditor {md(run.tool_version or '')} · [Open the full report]({html_link}): journey map, "
                  "annotated screenshots, every finding with its evidence.</sub>")

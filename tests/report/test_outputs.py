@@ -210,3 +210,20 @@ def test_paths_from_a_report_never_leave_the_run_dir(tmp_path):
     for bad in ("javascript:alert(1)", " javascript:alert(1)", "JaVaScRiPt:x", "java\tscript:x", "data:text/html,x",
                 "//evil.example", "https://a.example/\"onmouseover=x", "vbscript:x", "https://a b"):
         assert safe_link(bad) is None, bad
+
+
+def test_budgets_notes_and_contended_timings_are_shown(tmp_path):
+    run = make_run(tmp_path / "r")
+    journeys = tuple(replace(j, stages=tuple(replace(s, timing=replace(s.timing, contended=True)) for s in j.stages))
+                     for j in run.journeys)
+    gate = replace(run.gate, passed=False, exit_code=1, notes=("LCP on cart is within the tolerance",),
+                   budgets=({"budget": "checkout_fields ≤ 12", "where": "auditor.yaml:4", "status": "failed",
+                             "at": "checkout [desktop]", "measured": 26, "limit": 12, "samples": 0,
+                             "text": "checkout_fields 26 > 12 at checkout [desktop]"},))
+    run = replace(run, journeys=journeys, gate=gate, options={"workers": 2})
+    files = write_report(run, tmp_path / "r")
+    html = files.index_html.read_text()
+    assert "checkout_fields ≤ 12" in html and "budget-failed" in html
+    assert "LCP on cart is within the tolerance" in html
+    assert "2 audit workers shared" in html
+    assert "budget broken: checkout\\_fields 26 &gt; 12" in files.summary_md.read_text()
