@@ -253,7 +253,7 @@ class _Writer:
     so ``Annotations`` is the same as a serial write's."""
 
     THREADS = max(1, min(2, os.cpu_count() or 1))
-    IN_FLIGHT = 4
+    IN_FLIGHT = 2
 
     def __init__(self, run_dir: Path, out: Annotations):
         self.run_dir, self.out = run_dir, out

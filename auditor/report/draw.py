@@ -168,7 +168,8 @@ def numbers(ns: Iterable[int]) -> str:
 def encode(img: Image.Image, budget: int) -> tuple[bytes, tuple[int, int]]:
     """The best quality that fits the budget; if none does, shrink by 20 % and try again.
     Returns the encoded bytes and the final size in pixels."""
-    img = img.convert("RGB")
+    if img.mode != "RGB":  # convert() copies even when there is nothing to convert
+        img = img.convert("RGB")
     data = b""
     for _ in range(5):
         for q in QUALITIES:
