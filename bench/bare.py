@@ -4,9 +4,9 @@ Same launch (same Chromium, same flags), same contexts (viewport, scale, touch, 
 scenario's own actions with Playwright's plain calls, the same wait for the load event after each
 step, and the same full-page screenshot auditor takes (JPEG, quality 82, device scale, animations
 off, caret hidden). Nothing else: no init script, no listeners, no navigation guard, no in-page
-collection, no masking, no checks, no report. Optional actions wait for their element the way the
-scenario asks (its ``timeout_ms``, at most 1.2 s) and are skipped when it does not come, exactly
-as auditor does, so a scenario's own waits count in the floor and never as overhead.
+collection, no masking, no checks, no report. An optional action runs only when its element is on
+the page (or, with ``timeout_ms``, appears within that time) and is skipped otherwise, as auditor
+does, so a wait the scenario asks for counts in the floor and never as overhead.
 
 This file does not import auditor's walker on purpose: it is the fixed reference auditor is
 measured against, and must not get faster or slower when the walker changes.
@@ -20,7 +20,6 @@ from urllib.parse import urljoin
 
 from playwright.sync_api import sync_playwright
 
-OPTIONAL_WAIT_MS = 1200  # the most an optional action waits (the scenario may ask for less)
 STEP_TIMEOUT_MS = 30_000
 
 
@@ -33,9 +32,13 @@ def _url(base_url: str, value: str) -> str:
 def act(page, a, base_url: str) -> None:
     timeout = float(a.timeout_ms or STEP_TIMEOUT_MS)
     if a.optional and a.selector and a.kind not in ("goto", "dismiss"):
-        try:
-            page.locator(a.selector).first.wait_for(state="visible", timeout=min(timeout, OPTIONAL_WAIT_MS))
-        except Exception:  # noqa: BLE001 - not on this page: skipped, as the scenario allows
+        loc = page.locator(a.selector).first
+        try:  # on the page now, or (with timeout_ms) within that time; else skipped, as the scenario allows
+            if a.timeout_ms:
+                loc.wait_for(state="visible", timeout=timeout)
+            elif not loc.is_visible():
+                return
+        except Exception:  # noqa: BLE001
             return
     k, sel, val = a.kind, a.selector, a.value
     if k == "goto":
