@@ -92,9 +92,27 @@ def _open(run_dir: Path, cap: StageCapture) -> Image.Image | None:
     try:
         img = Image.open(path)
         img.load()
-        return img.convert("RGB")
+        return img if img.mode == "RGB" else img.convert("RGB")  # a JPEG is RGB already: no copy
     except (OSError, ValueError, Image.DecompressionBombError):
         return None
+
+
+def _shown_as_is(run_dir: Path, cap: StageCapture) -> tuple[int, int] | None:
+    """A stage with nothing to mark whose screenshot already fits the stage budget is shown as it
+    is: a copy would only re-encode the same pixels (half of annotation's time on a clean run, and
+    the same picture twice in the report directory). Returns its size in pixels, read from the
+    header alone; None when it has to be annotated (shrunk, cut or re-encoded) after all."""
+    path = inside(run_dir, cap.screenshot) if cap.screenshot else None
+    if path is None or path.suffix.lower() not in (".jpg", ".jpeg", ".webp") or not path.is_file():
+        return None
+    try:
+        if path.stat().st_size > STAGE_BUDGET_BYTES:
+            return None
+        with Image.open(path) as img:
+            w, h = img.size
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
+    return (w, h) if w <= STAGE_MAX_WIDTH_PX and h <= STAGE_MAX_HEIGHT_PX else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,8 +323,14 @@ def _annotate_journeys(run: AuditRun, run_dir: Path, items: Sequence[Item], out:
     for j in run.journeys:
         mine = by_journey.get(j.id, [])
         for cap in j.stages:
-            src = _open(run_dir, cap) if cap.screenshot else None
             pairs = _evidence_on(mine, cap.stage)
+            same = _shown_as_is(run_dir, cap) if not pairs else None
+            if same is not None:
+                out.stages[(j.id, cap.stage)] = cap.screenshot
+                out.dims[cap.screenshot] = same
+                out.badges[(j.id, cap.stage)] = ()
+                continue
+            src = _open(run_dir, cap) if cap.screenshot else None
             if src is None:
                 for it, _ in pairs:
                     out.located.setdefault(it.n, "no-screenshot")

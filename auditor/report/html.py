@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 
 from ..model import AuditRun
 from .annotate import Annotations
@@ -52,10 +52,31 @@ def content_security_policy(css: str, js: str) -> str:
             f"style-src {_hash(css)}; script-src {_hash(js)}; base-uri 'none'; form-action 'none'")
 
 
+class _QuietBytecodeCache(FileSystemBytecodeCache):
+    """A cache that cannot be written (full disk, directory removed) must not fail a report."""
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    try:
+        return _QuietBytecodeCache()
+    except (OSError, RuntimeError):  # no usable temporary directory: compile every time
+        return None
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
+    # The bytecode cache spares each run ~0.25 s of template compiling. Jinja keys it by template
+    # and source checksum, keeps it in a per-user 0700 directory it checks the owner of, and
+    # falls back to compiling when that directory cannot be used.
     env = Environment(loader=FileSystemLoader(str(_HERE / "templates")), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      bytecode_cache=_bytecode_cache())
     env.filters.update(metric=format_metric, value=format_value, href=href_for, short_selector=short_selector,
                        short_url=short_url, first_upper=lambda s: s[:1].upper() + s[1:] if isinstance(s, str) else s)
     env.globals.update(rate=rate, safe_link=safe_link, check_titles=check_titles, severities=SEVERITY_ORDER,

@@ -30,7 +30,7 @@ def test_report_json_round_trips_with_captures(written):
     assert {"run", "summary", "scenarios", "journeys", "findings", "passed", "results", "gate", "comparison",
             "files"} <= set(data)
     stage = data["journeys"][0]["stages"][0]
-    assert "elements" not in stage and "dom" not in stage and stage["annotated"].startswith("annotated/desktop/")
+    assert "elements" not in stage and "dom" not in stage and stage["annotated"].startswith(("annotated/desktop/", "screenshots/desktop/"))
     f = data["findings"][0]
     assert {"fingerprint", "number", "measured", "threshold", "unit", "source", "source_url", "evidence",
             "recommendation", "proposed", "crop", "located"} <= set(f)
