@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from . import __version__
-from .checks.runner import run_checks
 from .gate.verdict import decide
 from .model import AuditRun, Device, Journey, slug
 from .phases import phase
@@ -124,6 +123,8 @@ def walk_jobs(jobs: Sequence[Job], opts: AuditOptions, run_dir: Path, *, contend
 
 
 def check_run(journeys: Sequence[Journey], opts: AuditOptions, run_id: str, *, options: dict | None = None) -> AuditRun:
+    from .checks.runner import run_checks  # here, not on top: warmed up while the browser starts
+
     results = []
     with phase("checks"):
         for j in journeys:
@@ -147,6 +148,7 @@ def _warm_up() -> None:
     critical path. Imports are thread-safe; a failure here surfaces again where it matters."""
     def work() -> None:
         try:
+            from .checks import runner  # noqa: F401 - every check module and its word lists
             from .gate import pipeline  # noqa: F401
             from .report.html import environment
             env = environment()

@@ -8,7 +8,8 @@ On the bundled demo shop (clean profile, served by a process of its own on a loo
               ``auditor run`` and by bench/bare.py (same launch, navigations, waits for load and
               screenshots, nothing else), alternated N times; medians, the ratio, auditor's phases
   long        the same on a 12-stage journey: the cost per stage should not grow with the journey
-  scaling     1, 2 and 4 scenario × device jobs with --workers 1 and 2: jobs per minute
+  scaling     1, 2 and 4 scenario × device jobs with --workers 1 and 2: jobs per minute; and the
+              floor's own scaling: two bare walks one after the other, then both at once
   memory      peak resident memory of auditor's Python process(es), Playwright's driver and
               Chromium (sampled from /proc), and the size of the report directory
 
@@ -79,15 +80,19 @@ class Bench:
         self.browser_version: str | None = None
 
     # -- one process ------------------------------------------------------------------------------
-    def probe(self, spec: dict, *, sample: bool = False) -> dict:
+    def _start(self, spec: dict):
         self.n += 1
         spec_path = self.work / f"spec-{self.n}.json"
         result_path = self.work / f"result-{self.n}.json"
         spec_path.write_text(json.dumps(spec), encoding="utf-8")
         err = open(self.work / f"stderr-{self.n}.txt", "w+")
-        t0 = time.perf_counter()
         proc = subprocess.Popen([sys.executable, str(PROBE), str(spec_path), str(result_path)], cwd=str(self.work),
                                 stdout=subprocess.DEVNULL, stderr=err)
+        return proc, err, result_path
+
+    def probe(self, spec: dict, *, sample: bool = False) -> dict:
+        t0 = time.perf_counter()
+        proc, err, result_path = self._start(spec)
         sampler = TreeSampler(proc.pid) if sample else None
         if sampler:
             with sampler:
@@ -95,6 +100,18 @@ class Bench:
         else:
             rc, usage = _wait(proc)
         wall = time.perf_counter() - t0
+        return self._finish(spec, rc, usage, wall, err, result_path, sampler)
+
+    def probe_together(self, specs: list[dict]) -> float:
+        """Start every spec at once; the wall time until the last one ends."""
+        t0 = time.perf_counter()
+        started = [self._start(spec) for spec in specs]
+        for spec, (proc, err, result_path) in zip(specs, started):
+            rc, usage = _wait(proc)
+            self._finish(spec, rc, usage, 0.0, err, result_path, None)
+        return time.perf_counter() - t0
+
+    def _finish(self, spec, rc, usage, wall, err, result_path, sampler) -> dict:
         err.seek(0)
         tail = err.read()[-2000:]
         err.close()
@@ -223,6 +240,19 @@ def scaling(b: Bench, plans: dict[int, tuple[list[Path], list[str]]], worker_cou
     return {"rows": rows, "speedup_workers2": speedup, "iterations": iterations}
 
 
+def floor_scaling(b: Bench, scenario, iterations: int) -> dict:
+    """The floor's own scaling: two bare walks (2 scenario × device jobs each) one after the
+    other, then both at once. What the browser allows on this machine, whatever auditor does."""
+    one, both = [], []
+    for _ in range(iterations):
+        one.append(b.bare("floor-a", scenario)["wall_s"] + b.bare("floor-b", scenario)["wall_s"])
+        both.append(b.probe_together([{"kind": "bare", "out": str(b.work / f"bare-floor-{k}"), "browser": b.browser,
+                                        "scenario": bare_scenario(scenario)} for k in ("c", "d")]))
+        log(f"floor: two bare walks one after the other {one[-1]:6.2f} s, at once {both[-1]:6.2f} s")
+    return {"jobs": 2 * len(scenario.devices), "serial_s": med(one), "parallel_s": med(both), "speedup": med(one) / med(both),
+            "serial_runs_s": one, "parallel_runs_s": both}
+
+
 def memory(b: Bench, demo_yaml: Path, second_yaml: Path, scenario) -> dict:
     """Dedicated runs, sampled: the demo on one worker (2 jobs), on two workers (4 jobs), and bare."""
     return memory_rows({
@@ -311,6 +341,7 @@ def main(argv=None) -> int:
                 results["long_journey"] = {**results["comparison"], "reused": "comparison (--quick)"}
                 runs: dict = {}
                 results["scaling"] = scaling(b, {2: ([main_yaml, second], [])}, (1, 2), 1, sample=True, last=runs)
+                results["scaling"]["floor"] = floor_scaling(b, main_sc, 1)
                 results["memory"] = memory_rows({"auditor --workers 1": (last["auditor"], 1),
                                                  "auditor --workers 2": (runs[(2, 2)], 2), "bare": (last["bare"], 1)})
             else:
@@ -322,6 +353,7 @@ def main(argv=None) -> int:
                 if "scaling" in want:
                     plans = {1: ([main_yaml], ["desktop"]), 2: ([main_yaml], []), 4: ([main_yaml, second], [])}
                     results["scaling"] = scaling(b, plans, (1, 2), args.scaling_iterations)
+                    results["scaling"]["floor"] = floor_scaling(b, main_sc, args.scaling_iterations)
                 if "memory" in want:
                     results["memory"] = memory(b, main_yaml, second, main_sc)
             info["chromium"] = b.browser_version

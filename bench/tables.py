@@ -121,6 +121,11 @@ def _scaling(s: dict) -> list[str]:
         return f"{w['jobs_per_minute']:.1f} ({w['seconds']:.1f} s)" if w else "–"
     for j in sorted({row["jobs"] for row in s["rows"]}):
         L.append(f"| {j} | {cell(by.get((j, 1)))} | {cell(by.get((j, 2)))} | {_f(s['speedup_workers2'].get(str(j)))}× |")
+    fl = s.get("floor")
+    if fl:
+        L += ["", f"The floor's own scaling — two bare walks ({fl['jobs']} jobs) one after the other: "
+                  f"{fl['serial_s']:.1f} s; both at once: {fl['parallel_s']:.1f} s; speed-up **{fl['speedup']:.2f}×**. "
+                  "Two browsers at once gain no more than this on this machine, whatever auditor does."]
     return L
 
 

@@ -51,6 +51,9 @@ def test_quick_bench_writes_every_section(tmp_path):
     assert {(r["workers"]) for r in rows} == {1, 2}
     assert all(_number(r["jobs_per_minute"]) and r["jobs_per_minute"] > 0 for r in rows)
     assert all(_number(v) for v in data["scaling"]["speedup_workers2"].values())
+    floor = data["scaling"]["floor"]
+    assert floor["jobs"] == 2 and all(_number(floor[k]) and floor[k] > 0 for k in ("serial_s", "parallel_s", "speedup"))
+    assert "The floor's own scaling" in md
 
     mem = data["memory"]
     assert set(mem) == {"auditor --workers 1", "auditor --workers 2", "bare"}
