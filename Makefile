@@ -13,7 +13,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Playwright's own Chromium if it can be downloaded, else the distribution package, else a clear message.
+# Byte-compiled up front: with PYTHONDONTWRITEBYTECODE set (as on some CI images) every run,
+# and every --workers process, would otherwise compile auditor's modules again (~0.08 s each).
 browser: $(STAMP)
+	@$(PY) -m compileall -q auditor
 	$(PY) -m auditor.walk.install_browser
 
 demo: browser

@@ -49,3 +49,38 @@ def test_sensitive_values_never_reach_dom_or_table(capture_html):
     assert all("4111" not in str(e.attrs) for e in cap.elements)
     # a secret value is masked wherever the page shows it
     assert "Email address" not in cap.dom and all(e.name != "Email address" for e in cap.elements)
+
+
+_MASK_RGB = (0x5B, 0x2A, 0x86)
+_FIELD = ('<input {attrs} value="4111 1111 1111 1111" '
+          'style="position:absolute;left:20px;top:100px;width:400px;height:60px;font-size:30px;border:0">')
+
+
+def _center_colour(cap, run_dir):
+    from PIL import Image
+
+    img = Image.open(run_dir / cap.screenshot).convert("RGB")
+    return img.getpixel((220, 130))  # the middle of the field (device scale 1)
+
+
+def _is_mask(rgb) -> bool:
+    return sum(abs(a - b) for a, b in zip(rgb, _MASK_RGB)) < 40
+
+
+def test_a_card_field_is_masked_in_the_screenshot(capture_html, tmp_path):
+    cap = capture_html("<!doctype html><body>" + _FIELD.format(attrs='name="cardnumber"') + "</body>", run_dir=tmp_path)
+    assert _is_mask(_center_colour(cap, tmp_path))
+
+
+def test_a_card_field_inside_a_shadow_root_is_masked_too(capture_html, tmp_path):
+    # Web components put fields in shadow roots; the mask must reach them (Playwright's CSS engine does).
+    html = ("<!doctype html><body><div id=host></div><script>"
+            "const r = document.getElementById('host').attachShadow({mode: 'open'});"
+            f"r.innerHTML = {_FIELD.format(attrs='name=cardnumber')!r};</script></body>")
+    cap = capture_html(html, run_dir=tmp_path)
+    assert _is_mask(_center_colour(cap, tmp_path))
+
+
+def test_a_page_with_nothing_sensitive_is_not_masked(capture_html, tmp_path):
+    cap = capture_html("<!doctype html><body>" + _FIELD.format(attrs='name="city"') + "</body>", run_dir=tmp_path)
+    assert not _is_mask(_center_colour(cap, tmp_path))
