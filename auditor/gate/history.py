@@ -210,8 +210,8 @@ class History:
             "ORDER BY created_at DESC, id DESC LIMIT ?", (series_of(run), run.run_id, limit)).fetchall()
         out = []
         for rid, run_id, created, counts, regressions in reversed(rows):
-            metrics = {f"{d}/{s}/{m}": v for d, s, m, v in self.con.execute(
-                "SELECT device, stage, metric, value FROM metrics WHERE run = ?", (rid,))}
+            metrics = {(sc, d, s, m): v for sc, d, s, m, v in self.con.execute(
+                "SELECT scenario, device, stage, metric, value FROM metrics WHERE run = ?", (rid,))}
             out.append({"run_id": run_id, "created_at": created, "metrics": metrics,
                         "findings": json.loads(counts or "{}"), "regressions": json.loads(regressions or "[]")})
         return out
@@ -231,8 +231,8 @@ class History:
         for rid, run_id, created, series, code, verdict, counts, regs, report_dir, pruned in rows:
             if ids is not None and rid not in ids:
                 continue
-            metrics = {(d, s, m): v for d, s, m, v in self.con.execute(
-                "SELECT device, stage, metric, value FROM metrics WHERE run = ?", (rid,))}
+            metrics = {(sc, d, s, m): v for sc, d, s, m, v in self.con.execute(
+                "SELECT scenario, device, stage, metric, value FROM metrics WHERE run = ?", (rid,))}
             out.append({"run_id": run_id, "created_at": created, "series": series, "exit_code": code,
                         "verdict": verdict, "counts": json.loads(counts or "{}"),
                         "regressions": json.loads(regs or "[]"), "report_dir": report_dir, "pruned_at": pruned,

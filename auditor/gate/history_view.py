@@ -55,18 +55,20 @@ def render_history(runs: list[dict], *, path: Path, total: int, scenario: str | 
     chain = [r for r in reversed(runs) if r["series"] == series]  # oldest first
     if len(chain) >= 2:
         lines += ["", f"  Trends of {_cut(series, 70)}, oldest → newest ({len(chain)} runs):"]
-        keys = list(dict.fromkeys((d, s) for d, s, m in chain[-1]["metrics"] if m == TREND[0][0]))
-        for device, stage in keys:
+        keys = list(dict.fromkeys((sc, d, s) for sc, d, s, m in chain[-1]["metrics"] if m == TREND[0][0]))
+        several = len({sc for sc, _, _ in keys}) > 1
+        for scenario, device, stage in keys:
             cells = []
             for metric, name in TREND:
-                vals = [r["metrics"].get((device, stage, metric)) for r in chain]
+                vals = [r["metrics"].get((scenario, device, stage, metric)) for r in chain]
                 known = [v for v in vals if v is not None]
                 if len(known) < 2:
                     continue
                 cells.append(f"{name:<4} {sparkline(vals)} {fmt(metric, known[0]):>7} → {fmt(metric, known[-1]):<7} "
                              f"{arrow(metric, vals)}")
             if cells:
-                lines.append(f"    {_cut(f'{stage} [{device}]', 26):<26}  " + "   ".join(cells))
+                where = f"{scenario}: {stage} [{device}]" if several else f"{stage} [{device}]"
+                lines.append(f"    {_cut(where, 26):<26}  " + "   ".join(cells))
         totals = [sum(r["counts"].values()) for r in chain]
         lines.append(f"    {'findings (all)':<26}  {sparkline(totals)} {totals[0]} → {totals[-1]} "
                      f"{'▲' if totals[-1] > totals[-2] else '▼' if totals[-1] < totals[-2] else '='}")

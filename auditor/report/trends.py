@@ -1,8 +1,10 @@
 """Small inline-SVG trend charts from past runs (oldest first), as numbers the template draws.
 
-Each past run is ``{"run_id", "created_at", "metrics": {"<device>/<stage>/<metric>": value},
-"findings": {"critical": n, …}, "regressions": [text, …]}``. Values are coerced to numbers and
-anything else is dropped: history files are read, not trusted.
+Each past run is ``{"run_id", "created_at", "metrics": {(scenario, device, stage, metric): value},
+"findings": {"critical": n, …}, "regressions": [text, …]}`` (a ``"<device>/<stage>/<metric>"``
+string key is read as a metric of an unnamed scenario). Values are coerced to numbers and anything
+else is dropped: history files are read, not trusted. Series are told apart by scenario, so two
+scenarios with a stage of the same name never share a line.
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ def _num(v: Any) -> float | None:
 
 @dataclass(frozen=True, slots=True)
 class Spark:
-    key: str  # "<device>/<stage>"
+    key: str  # "<device>/<stage>", or "<scenario> · <device>/<stage>" when the run has several
     metric: str
     points: str  # SVG polyline points
     last_xy: tuple[float, float]
@@ -58,8 +60,21 @@ class Trends:
     regressions: tuple[tuple[str, str], ...]  # (run id, text), newest first
 
 
+MetricKey = tuple[str, str, str, str]  # (scenario, device, stage, metric)
+
+
+def metric_key(k: Any) -> MetricKey | None:
+    if isinstance(k, tuple) and len(k) == 4 and all(isinstance(x, str) for x in k):
+        return k
+    if isinstance(k, str) and k.count("/") >= 2:
+        rest, metric = k.rsplit("/", 1)
+        device, stage = rest.split("/", 1)
+        return ("", device, stage, metric)
+    return None
+
+
 def current_entry(run: AuditRun, items: Sequence[Item]) -> dict:
-    metrics = {f"{j.device.name}/{s.stage}/{m}": getattr(s.timing, m)
+    metrics = {(j.scenario, j.device.name, s.stage, m): getattr(s.timing, m)
                for j in run.journeys for s in j.stages for m in TREND_METRICS}
     regressions = list(run.gate.regressions) if run.gate else []
     return {"run_id": run.run_id, "created_at": run.created_at, "metrics": metrics, "findings": counts(items),
@@ -86,16 +101,21 @@ def trend_view(trends: Sequence[Mapping] | None, run: AuditRun, items: Sequence[
     runs = [t for t in trends if isinstance(t, Mapping)]
     if not runs or str(runs[-1].get("run_id")) != run.run_id:
         runs.append(current_entry(run, items))
-    keys: dict[str, None] = {}
+    per_run: list[dict[MetricKey, Any]] = []
+    keys: dict[tuple[str, str, str], None] = {}
     for t in runs:
-        for k in (t.get("metrics") or {}):
-            if isinstance(k, str) and k.count("/") >= 2 and k.rsplit("/", 1)[1] in TREND_METRICS:
-                keys.setdefault(k.rsplit("/", 1)[0], None)
+        metrics = t.get("metrics") if isinstance(t.get("metrics"), Mapping) else {}
+        mine = {mk: v for mk, v in ((metric_key(k), v) for k, v in metrics.items()) if mk and mk[3] in TREND_METRICS}
+        per_run.append(mine)
+        for sc, device, stage, _ in mine:
+            keys.setdefault((sc, device, stage), None)
+    several = len({sc for sc, _, _ in keys}) > 1
     sparks = []
-    for key in keys:
+    for sc, device, stage in keys:
+        label = f"{sc} · {device}/{stage}" if several and sc else f"{device}/{stage}"
         for metric in TREND_METRICS:
-            values = [_num((t.get("metrics") or {}).get(f"{key}/{metric}")) for t in runs]
-            s = _spark(key, metric, values)
+            values = [_num(m.get((sc, device, stage, metric))) for m in per_run]
+            s = _spark(label, metric, values)
             if s:
                 sparks.append(s)
     totals = [{s: int(_num((t.get("findings") or {}).get(s)) or 0) for s in SEVERITY_ORDER} for t in runs]

@@ -168,3 +168,33 @@ def test_a_file_that_is_not_a_history_is_a_configuration_error(tmp_path, capsys)
     bad.write_bytes(b"this is not a database" * 100)
     assert main(["history", "--history", str(bad)]) == 2
     assert "cannot use the history database" in capsys.readouterr().err
+
+
+def _two_scenarios(run, run_id: str, day: int, other_lcp: float):
+    """``run`` plus a copy of its journeys under another scenario name whose stages have ``other_lcp``."""
+    other = tuple(replace(j, scenario="Other shop", stages=tuple(
+        replace(s, timing=replace(s.timing, lcp_ms=other_lcp)) for s in j.stages)) for j in run.journeys)
+    return replace(run, run_id=run_id, created_at=f"2020-02-0{day}T00:00:00+00:00", journeys=run.journeys + other)
+
+
+def test_trends_of_two_scenarios_with_the_same_stages_stay_apart(clean, tmp_path):
+    from auditor.gate.history_view import render_history
+    from auditor.report.catalog import number_findings
+    from auditor.report.trends import trend_view
+
+    db = tmp_path / "history.sqlite"
+    with History(db) as h:
+        for day, lcp in ((1, 9000.0), (2, 9500.0)):
+            h.record(_two_scenarios(clean, f"two-{day}", day, lcp), None)
+        latest = _two_scenarios(clean, "two-3", 3, 9900.0)
+        past = h.trends(latest)
+        text = render_history(h.runs(), path=db, total=h.count())
+    view = trend_view(past, latest, number_findings(latest))
+    ours, theirs = clean.journeys[0].scenario, "Other shop"
+    lines = {s.key: s for s in view.sparks if s.metric == "lcp_ms"}
+    other = [s for k, s in lines.items() if k.startswith(theirs + " · ")]
+    mine = [s for k, s in lines.items() if k.startswith(ours + " · ")]
+    assert other and mine, sorted(lines)
+    assert all((s.first, s.last) == (9000.0, 9900.0) for s in other)
+    assert all(s.last < 9000.0 for s in mine), "the demo's own LCP line was mixed with the other scenario's"
+    assert "Other shop: " in text and f"{ours[:10]}" in text
