@@ -34,7 +34,8 @@ class Autocomplete:
 
 
 def parse_autocomplete(value: str | None) -> Autocomplete:
-    """Validate with the spec's grammar: [section-*] [shipping|billing] [qualifier] token [webauthn]."""
+    """Validate with the spec's grammar: [section-*] [shipping|billing] [qualifier] token [webauthn],
+    plus WooCommerce's "email username" pairing."""
     words = (value or "").lower().split()
     if not words or words == ["on"]:
         return Autocomplete("missing")
@@ -51,6 +52,11 @@ def parse_autocomplete(value: str | None) -> Autocomplete:
         words = words[1:]
     if len(words) == 1 and (words[0] in FIELD_TOKENS or words[0] in CONTACT_TOKENS):
         return Autocomplete("ok", words[0], section)
+    if len(words) == 2 and "username" in words and ({"email", "tel"} & set(words)):
+        # "email username": WooCommerce's default on its checkout email (the address doubles as the
+        # account name). Outside the grammar, but browsers still fill the field from its type and
+        # label and password managers read "username" from it: no friction, so not flagged.
+        return Autocomplete("ok", (set(words) - {"username"}).pop(), section)
     return Autocomplete("invalid")
 
 

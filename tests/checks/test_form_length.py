@@ -229,7 +229,10 @@ def test_field_quality_problems(el, kind, severity):
     ("section-blue billing address-line1", "ok", "address-line1", "billing"), ("billing mobile tel", "ok", "tel", "billing"),
     ("home email webauthn", "ok", "email", ""), ("username webauthn", "ok", "username", ""),
     ("off", "off", "", ""), ("on", "missing", "", ""), ("", "missing", "", ""), (None, "missing", "", ""),
-    ("nope", "invalid", "", ""), ("email username", "invalid", "", ""), ("mobile postal-code", "invalid", "", ""),
+    ("nope", "invalid", "", ""), ("mobile postal-code", "invalid", "", ""),
+    # WooCommerce's default on its checkout email: the address is also the account name
+    ("email username", "ok", "email", ""), ("billing email username", "ok", "email", "billing"),
+    ("username email", "ok", "email", ""), ("postal-code username", "invalid", "", ""), ("email nope", "invalid", "", ""),
     ("section- email", "invalid", "", ""),
 ])
 def test_autocomplete_grammar(value, state, token, section):
