@@ -1,10 +1,9 @@
 """Small inline-SVG trend charts from past runs (oldest first), as numbers the template draws.
 
 Each past run is ``{"run_id", "created_at", "metrics": {(scenario, device, stage, metric): value},
-"findings": {"critical": n, …}, "regressions": [text, …]}`` (a ``"<device>/<stage>/<metric>"``
-string key is read as a metric of an unnamed scenario). Values are coerced to numbers and anything
-else is dropped: history files are read, not trusted. Series are told apart by scenario, so two
-scenarios with a stage of the same name never share a line.
+"findings": {"critical": n, …}, "regressions": [text, …]}`` (as ``History.trends`` returns them).
+Keys and values of any other shape are dropped: history files are read, not trusted. Series are
+told apart by scenario, so two scenarios with a stage of the same name never share a line.
 """
 from __future__ import annotations
 
@@ -63,14 +62,8 @@ class Trends:
 MetricKey = tuple[str, str, str, str]  # (scenario, device, stage, metric)
 
 
-def metric_key(k: Any) -> MetricKey | None:
-    if isinstance(k, tuple) and len(k) == 4 and all(isinstance(x, str) for x in k):
-        return k
-    if isinstance(k, str) and k.count("/") >= 2:
-        rest, metric = k.rsplit("/", 1)
-        device, stage = rest.split("/", 1)
-        return ("", device, stage, metric)
-    return None
+def _trend_key(k: Any) -> bool:
+    return isinstance(k, tuple) and len(k) == 4 and all(isinstance(x, str) for x in k) and k[3] in TREND_METRICS
 
 
 def current_entry(run: AuditRun, items: Sequence[Item]) -> dict:
@@ -105,7 +98,7 @@ def trend_view(trends: Sequence[Mapping] | None, run: AuditRun, items: Sequence[
     keys: dict[tuple[str, str, str], None] = {}
     for t in runs:
         metrics = t.get("metrics") if isinstance(t.get("metrics"), Mapping) else {}
-        mine = {mk: v for mk, v in ((metric_key(k), v) for k, v in metrics.items()) if mk and mk[3] in TREND_METRICS}
+        mine = {k: v for k, v in metrics.items() if _trend_key(k)}
         per_run.append(mine)
         for sc, device, stage, _ in mine:
             keys.setdefault((sc, device, stage), None)

@@ -191,8 +191,10 @@ def test_gate_baseline_marks_findings_without_a_previous_run(tmp_path):
 
 def test_trend_charts(tmp_path):
     run = make_run(tmp_path, failed_journey=False)
-    past = [{"run_id": f"r{i}", "created_at": "", "metrics": {"mobile/product/lcp_ms": 2000 + 300 * i,
-                                                              "mobile/product/ttfb_ms": "n/a", "desktop/cart/lcp_ms": 1800},
+    sc = run.journeys[0].scenario
+    past = [{"run_id": f"r{i}", "created_at": "", "metrics": {(sc, "mobile", "product", "lcp_ms"): 2000 + 300 * i,
+                                                              (sc, "mobile", "product", "ttfb_ms"): "n/a",
+                                                              (sc, "desktop", "cart", "lcp_ms"): 1800},
              "findings": {"critical": i, "major": 1, "minor": 0, "info": 2},
              "regressions": [f"LCP mobile/product +300 ms <b>{i}</b>"] if i else []} for i in range(3)]
     html = write_report(run, tmp_path, trends=past).index_html.read_text()
