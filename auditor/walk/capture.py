@@ -211,8 +211,10 @@ def _css_string(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
 
 
-def _frame_elements(page, mask: Masker, main: list[Element], spec: CaptureSpec) -> tuple[list[Element], list[str]]:
-    """Form fields inside child frames (hosted payment fields), with boxes moved into page space."""
+def _frame_elements(page, mask: Masker, main: list[Element], spec: CaptureSpec,
+                    scroll: tuple[float, float]) -> tuple[list[Element], list[str]]:
+    """Form fields inside child frames (hosted payment fields), with boxes moved into page space
+    (``scroll``: the page's scroll offset, as collect.js read it)."""
     extra: list[Element] = []
     notes: list[str] = []
     frames = [f for f in page.frames if f is not page.main_frame][:6]
@@ -220,7 +222,6 @@ def _frame_elements(page, mask: Masker, main: list[Element], spec: CaptureSpec) 
         try:
             owner = fr.frame_element()
             box = owner.bounding_box()
-            scroll = bounded_eval(page, "() => [scrollX, scrollY]", None, spec.timeout_ms)
             raw = bounded_eval(fr, COLLECT_JS, {"maxElements": 300, "dom": False}, spec.timeout_ms)
         except Exception as exc:  # detached or cross-origin frame that went away
             notes.append(mask(f"frame {fr.url[:80]} not read: {str(exc).splitlines()[0][:120]}"))
@@ -253,7 +254,7 @@ def capture_stage(page, spec: CaptureSpec, *, mask: Masker, events: PageEvents, 
 
     elements = elements_from_raw(raw["elements"], mask)
     if page.frames and len(page.frames) > 1:
-        more, fnotes = _frame_elements(page, mask, elements, spec)
+        more, fnotes = _frame_elements(page, mask, elements, spec, (raw["sx"], raw["sy"]))
         elements += more
         notes += fnotes
     if raw.get("truncated"):

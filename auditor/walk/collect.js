@@ -269,7 +269,7 @@ async (opts) => {
   return {
     url: location.href, title: doc.title, lang: de.getAttribute("lang") || "",
     secure: window.isSecureContext, doc: st.doc || "",
-    vw: window.innerWidth, vh: window.innerHeight,
+    vw: window.innerWidth, vh: window.innerHeight, sx, sy,
     pw: Math.max(de.scrollWidth, doc.body ? doc.body.scrollWidth : 0),
     ph: Math.max(de.scrollHeight, doc.body ? doc.body.scrollHeight : 0),
     dpr: window.devicePixelRatio,
