@@ -114,7 +114,7 @@ _SUBMIT_WORDS_JS = """(el, enter) => {
 SUBMIT_KINDS = ("click", "press", "dismiss", "place_order")
 
 
-def is_final_submit(page, action: Action, stage_kind: str, timeout_ms: float = 500) -> bool:
+def is_final_submit(page, action: Action, timeout_ms: float = 500) -> bool:
     """Would this action place the order? ``place_order`` always; a click or dismiss on a control that
     reads like FINAL_SUBMIT_RE; Enter in a form whose submit button does. The walker waits for the
     element first, so a button that arrives with the next page is judged too, not skipped."""

@@ -40,7 +40,7 @@ class NavigationGuard:
     their failures are recorded. (Fetch interception on the same page would fight Playwright's own,
     so the walker uses no ``route()``.)"""
 
-    def __init__(self, page, cdp, listeners: Listeners):
+    def __init__(self, cdp, listeners: Listeners):
         self.cdp, self.listeners = cdp, listeners
         self.main_frame = cdp.send("Page.getFrameTree")["frameTree"]["frame"]["id"]
         cdp.on("Fetch.requestPaused", self._paused)
@@ -143,7 +143,7 @@ class Tab:
             self.listeners = Listeners(mask, allowed)
             self.listeners.attach(self.context, self.page)
             self.cdp = self.context.new_cdp_session(self.page)  # made now: it still answers when the page hangs
-            NavigationGuard(self.page, self.cdp, self.listeners)
+            NavigationGuard(self.cdp, self.listeners)
             self.watchdog = Watchdog(self.cdp, self.page, self.context)
             throttling.apply(self.context, self.page, throttle)
         except BaseException:

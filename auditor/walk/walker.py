@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 from ..model import Device, Journey, StageCapture, StepFailure, Timing, slug
 from ..phases import phase
 from ..scenario.types import Action, Scenario, Step
-from .actions import (OPTIONAL_WAIT_MS, SENSITIVE_NAME_RE, SubmitBlocked, is_final_submit, run_action,
-                      sensitive_field, wait_ready)
+from .actions import (OPTIONAL_WAIT_MS, SENSITIVE_NAME_RE, SUBMIT_KINDS, SubmitBlocked, is_final_submit,
+                      run_action, sensitive_field, wait_ready)
 from .capture import MIN_TYPED_SECRET, CaptureSpec, Masker, capture_stage
 from .events import PageHung, classify, waited_for_page
 from .tab import Tab
@@ -43,9 +43,6 @@ class _StepFailed(Exception):
 
 # After these a walk cannot go on, whatever on_error says.
 FATAL_KINDS = ("run-timeout", "signin", "browser", "crash")
-# Interruptions that explain an action's exception better than the exception does (a blocked
-# redirect surfaces as net::ERR_BLOCKED_BY_CLIENT, a download as "Download is starting").
-_CAUSES = ("blocked", "download", "dialog", "crash", "popup")
 # A capture is not an action: a small step_timeout_ms must not fail the screenshot of a slow machine.
 CAPTURE_MIN_MS = 10_000
 
@@ -99,7 +96,7 @@ class _Walk:
             try:
                 timeout = float(action.timeout_ms or self._timeout())
                 with self.tab.bound(2 * timeout + OPTIONAL_WAIT_MS, f"run '{shown}'"):  # select tries twice
-                    ok = run_action(self.page, action, base_url=self.scenario.base_url, timeout_ms=self._timeout())
+                    ok = run_action(self.page, action, base_url=self.scenario.base_url, timeout_ms=timeout)
                 if action.kind == "goto" and self.listeners.doc_status in (502, 503, 504) and attempt < retry.attempts:
                     raise _Transient(f"HTTP {self.listeners.doc_status} on {self.page.url}")
                 return ok
@@ -121,8 +118,10 @@ class _Walk:
         """The step failure an exception stands for: what a listener saw first (a blocked redirect
         surfaces as net::ERR_BLOCKED_BY_CLIENT, a download as "Download is starting"), a page too
         busy to answer (not a missing element), the run's time limit, or the exception itself."""
+        # Every interruption explains an action's exception better than the exception does (a blocked
+        # redirect surfaces as net::ERR_BLOCKED_BY_CLIENT, a download as "Download is starting").
         cause = self.listeners.take()
-        if cause is not None and cause.kind in _CAUSES:
+        if cause is not None:
             return _StepFailed(cause.kind, cause.message, where, attempts)
         kind, message, _ = _classify(exc)
         if kind in ("selector", "timeout") and not waited_for_page(exc) and self.tab.unresponsive():
@@ -156,7 +155,7 @@ class _Walk:
         first: right after a click that navigates, "#place-order" is not there yet, and judging an
         absent element would let the click through once it arrives. Returns False when an optional
         action's element is absent: the action is then skipped, so it cannot appear unjudged later."""
-        if self.scenario.allow_submit or action.kind not in ("click", "press", "dismiss", "place_order"):
+        if self.scenario.allow_submit or action.kind not in SUBMIT_KINDS:
             return True
         if action.kind != "place_order" and action.selector:
             # An optional action without timeout_ms acts only on what is there now (see actions.py).
@@ -170,7 +169,7 @@ class _Walk:
                 raise self._failed(exc, shown) from exc
         wait = min(5000.0, self._timeout())
         with self.tab.bound(wait, f"read what {action.selector or 'the key'} would submit"):
-            final = is_final_submit(self.page, action, step.stage, timeout_ms=wait)
+            final = is_final_submit(self.page, action, timeout_ms=wait)
         if final:
             raise SubmitBlocked(shown)
         return True
