@@ -10,7 +10,6 @@ benchmark walks exactly what ``auditor run`` would.
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import auditor
@@ -99,23 +98,12 @@ steps:
 """
 
 
-def _load(path: Path, base_url: str, name: str | None = None):
-    sc = load_scenario(path, base_url=base_url)
-    return replace(sc, name=name) if name else sc
-
-
-def demo(base_url: str, name: str | None = None):
-    return _load(DEMO_YAML, base_url, name)
+def demo(base_url: str):
+    return load_scenario(DEMO_YAML, base_url=base_url)
 
 
 def written(tmp: Path, which: str, base_url: str):
     """``long`` or ``quick``, written to ``tmp`` and loaded."""
     path = Path(tmp) / f"bench-{which}.yaml"
     path.write_text({"long": LONG_YAML, "quick": QUICK_YAML}[which], encoding="utf-8")
-    return _load(path, base_url)
-
-
-def stage_count(scenario) -> int:
-    """Stages a walk of ``scenario`` captures on the clean shop: steps without a ``when:`` guard
-    (the demo's one guarded step, the sign-in wall's registration, is skipped there)."""
-    return sum(1 for s in scenario.steps if not s.when)
+    return load_scenario(path, base_url=base_url)

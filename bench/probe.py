@@ -13,13 +13,14 @@ SPEC: {"kind": "auditor" | "bare", "base_url", "out", ...}
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 import time
 from pathlib import Path
 from types import SimpleNamespace
 
-T_START = time.perf_counter()
+from memory import hwm_kb  # bench/ is this script's own directory
 
 
 def _ns(obj):
@@ -28,14 +29,6 @@ def _ns(obj):
     if isinstance(obj, list):
         return [_ns(v) for v in obj]
     return obj
-
-
-def _hwm_kb() -> int | None:
-    with open("/proc/self/status", encoding="ascii") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return None
 
 
 def run_bare(spec: dict) -> dict:
@@ -58,9 +51,7 @@ def run_auditor(spec: dict) -> dict:
     for d in spec.get("devices") or ():
         argv += ["--device", d]
     phases.reset()
-    t0 = time.perf_counter()
     rc = cli_main(argv)
-    main_s = time.perf_counter() - t0
     runs = sorted((p for p in Path(spec["out"]).iterdir() if (p / "report.json").is_file()),
                   key=lambda p: p.stat().st_mtime)
     run_dir = runs[-1] if runs else None
@@ -68,7 +59,7 @@ def run_auditor(spec: dict) -> dict:
     if run_dir is not None:
         report = json.loads((run_dir / "report.json").read_text(encoding="utf-8"))
         stages = sum(len(j.get("stages", ())) for j in report.get("journeys", ()))
-    return {"rc": rc, "main_s": main_s, "phases": phases.snapshot(), "stages": stages,
+    return {"rc": rc, "phases": phases.snapshot(), "stages": stages,
             "run_dir": str(run_dir) if run_dir else None}
 
 
@@ -77,8 +68,7 @@ def main(spec_path: str, result_path: str) -> int:
     t0 = time.perf_counter()
     out = run_bare(spec) if spec["kind"] == "bare" else run_auditor(spec)
     out["inner_s"] = time.perf_counter() - t0
-    out["startup_s"] = t0 - T_START
-    out["python_hwm_kb"] = _hwm_kb()
+    out["python_hwm_kb"] = hwm_kb(os.getpid())
     me = resource.getrusage(resource.RUSAGE_SELF)
     out["python_cpu_s"] = me.ru_utime + me.ru_stime  # all threads of this process, children apart
     Path(result_path).write_text(json.dumps(out), encoding="utf-8")
