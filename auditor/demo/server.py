@@ -34,7 +34,6 @@ class _Server(ThreadingHTTPServer):
 
     def handle_error(self, request, client_address) -> None:
         # A browser that closes a tab mid-response is normal during an audit, not worth a traceback.
-        import sys
         if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)):
             return
         super().handle_error(request, client_address)

@@ -45,14 +45,6 @@ class Toggles:
     def delay_ms(self, stage: str | None) -> int:
         return self.slow.get(stage, 0) if stage else 0
 
-    def merge(self, other: "Toggles") -> "Toggles":
-        """These toggles plus ``other``'s: its delays win, its switched-on flags are added.
-
-        ``parse_toggles(spec, base)`` does the same from a string and can also switch flags off.
-        """
-        flags = {name: getattr(self, name) or getattr(other, name) for name in FLAGS}
-        return replace(self, slow={**self.slow, **other.slow}, **flags)
-
     def describe(self) -> str:
         """A short string that ``parse_toggles`` reads back to an equal ``Toggles``."""
         parts = []

@@ -6,7 +6,6 @@ e2e tests share one walk per toggle set on the desktop device.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 
 from auditor.audit import AuditOptions, check_run, plan_jobs, walk_jobs
@@ -40,4 +39,4 @@ def walk_demo(toggles: Toggles, run_dir: Path, *, scenario: Path = DEMO_SCENARIO
         if keep_shop:
             keep_shop(shop)
     run = check_run(journeys, opts, run_dir.name)
-    return replace(run)
+    return run

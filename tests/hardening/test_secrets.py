@@ -11,7 +11,9 @@ import json
 from urllib.parse import quote, quote_plus
 
 import pytest
-from PIL import Image, ImageStat
+from PIL import Image, ImageColor, ImageStat
+
+from auditor.walk.capture import MASK_COLOR
 
 from .clirun import audit, is_image, scenario_text
 
@@ -19,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PASSWORD = "Sup3rS3cretValue!"
 CARD = "4111111111111111"
-MASK_RGB = (0x5B, 0x2A, 0x86)  # capture.MASK_COLOR
+MASK_RGB = ImageColor.getrgb(MASK_COLOR)
 
 STEPS = """\
 - stage: signin

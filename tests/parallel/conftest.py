@@ -28,9 +28,7 @@ def slow_shop():
 def two_scenarios(tmp_path_factory) -> list[Path]:
     """The demo scenario and a copy under another name: 2 scenarios × 2 devices = 4 jobs."""
     folder = tmp_path_factory.mktemp("scenarios")
-    # The friction shop shows every optional field, so a longer wait costs nothing there; it keeps a
-    # field that is slow to become fillable while two browsers share a busy CPU from failing a walk.
-    text = DEMO_SCENARIO.read_text(encoding="utf-8").replace("timeout_ms: 500", "timeout_ms: 5000")
+    text = DEMO_SCENARIO.read_text(encoding="utf-8")
     a, b = folder / "shop-a.yaml", folder / "shop-b.yaml"
     a.write_text(text, encoding="utf-8")
     b.write_text(re.sub(r"^name: .*$", "name: Second shopper", text, count=1, flags=re.M), encoding="utf-8")

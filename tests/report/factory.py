@@ -8,12 +8,13 @@ import zlib
 from dataclasses import replace
 from pathlib import Path
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageColor, ImageDraw
 
 from auditor.model import (AuditRun, CheckResult, ConsoleEntry, Device, Element, Evidence, Finding, GateResult,
                            Journey, Passed, Rect, StageCapture, StepFailure, Timing)
+from auditor.walk.capture import MASK_COLOR
 
-MASK_RGB = (0x5B, 0x2A, 0x86)  # the walker's mask colour
+MASK_RGB = ImageColor.getrgb(MASK_COLOR)  # the walker's mask colour
 DESKTOP = Device("desktop", 1350, 940, 1.0)
 MOBILE = Device("mobile", 412, 823, 1.75, True, True)
 XSS = '<script>alert(1)</script><img src=x onerror=alert(2)>'
