@@ -113,9 +113,9 @@ class Policy:
         return bool(self.checks.get(check_id, {}).get("enabled", True))
 
     def options_for(self, meta) -> dict[str, Any]:
-        opts = dict(meta.defaults)
-        opts.update({k: v for k, v in self.checks.get(meta.id, {}).items() if k != "enabled"})
-        return opts
+        """The check's defaults with this policy's options over them; nested mappings merge key by
+        key, so ``lcp_ms: {good: 3000}`` keeps the default ``poor`` (a [good, poor] list replaces)."""
+        return _deep(meta.defaults, {k: v for k, v in self.checks.get(meta.id, {}).items() if k != "enabled"})
 
 
 DEFAULT_POLICY = Policy()

@@ -170,7 +170,7 @@ def _prominence(stage: StageCapture, ctx: Context, guest: list[Element], button:
     links = [e for e in guest if _control(e) and e.box]
     if button.box is None or not links or any(_button(e) or _heading(e) for e in guest):
         return
-    ratio = float(ctx.options.get("small_link_ratio", META.defaults["small_link_ratio"]))
+    ratio = float(ctx.options["small_link_ratio"])
     biggest = max(links, key=lambda e: e.box.area)
     if biggest.box.y < button.box.bottom or biggest.box.area >= ratio * button.box.area:
         return

@@ -107,12 +107,11 @@ BLOCK = F.ADDRESS | NAME_PARTS | {"name", "company", "country", "tel"}  # what a
 
 
 def bands(options, name: str) -> tuple[float, float]:
-    """(good, poor) limits from a policy value {good, poor} or [good, poor], defaults filling gaps."""
-    value = options.get(name, META.defaults[name])
+    """(good, poor) limits from the option {good, poor} (defaults merged in) or [good, poor]."""
+    value = options[name]
     if isinstance(value, (list, tuple)):
         return float(value[0]), float(value[1])
-    merged = {**META.defaults[name], **(value or {})}
-    return merged["good"], merged["poor"]
+    return value["good"], value["poor"]
 
 
 def _plural(template: str, n: int) -> str:
@@ -175,7 +174,7 @@ def run(journey: Journey, ctx: Context):
     shown = _first_shown(stages)
     if not any(new for _, new in shown):
         raise NotApplicable("no form fields were shown on the checkout stages")
-    sev = {**META.defaults["severity"], **ctx.options.get("severity", {})}
+    sev = ctx.options["severity"]
     extra_blocks = _address_blocks(shown)[1:]  # every address form after the first one
     out = []
     for stage, new in shown:

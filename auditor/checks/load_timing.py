@@ -79,7 +79,7 @@ def fmt(metric: str, value: float) -> str:
 
 def limits(options, device: str, metric: str) -> tuple[float, float] | None:
     """(good, poor) for this device: the device override, then the policy value, then the default."""
-    value = options.get(metric, META.defaults.get(metric))
+    value = options.get(metric)
     override = options.get(device)
     if isinstance(override, dict) and metric in override:
         value = override[metric] if not isinstance(value, dict) or not isinstance(override[metric], dict) \
@@ -151,8 +151,8 @@ def _detail(stage: StageCapture, ctx: Context, metric: str, value: float, good: 
              f"poor > {fmt(metric, poor)}); {spread}; throttle profile {t.throttle}."]
     if metric in ("fcp_ms", "lcp_ms") and t.ttfb_ms:
         parts.append(f"The server response (TTFB {fmt('ttfb_ms', t.ttfb_ms)}) is part of it.")
-    slack = 1 + float(ctx.options.get("marginal", 0.1))
-    if n < int(ctx.options.get("min_samples", 3)) and (value <= good * slack or poor < value <= poor * slack):
+    slack = 1 + float(ctx.options["marginal"])
+    if n < int(ctx.options["min_samples"]) and (value <= good * slack or poor < value <= poor * slack):
         parts.append(f"{'single sample' if n == 1 else f'only {n} samples'}: re-run with --repeat 5 — the value "
                      "is only slightly over the limit.")
     if t.contended:
