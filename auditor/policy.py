@@ -18,9 +18,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
-FAIL_ON_LEVELS = ("info", "minor", "major", "critical", "never")
-SEVERITY_WORDS = ("info", "minor", "major", "critical")
-TIMING_METRICS = ("ttfb_ms", "fcp_ms", "lcp_ms", "dcl_ms", "load_ms", "cls", "step_ms")  # == model.Timing.METRICS
+from .model import SEVERITIES, Timing
+
+FAIL_ON_LEVELS = SEVERITIES + ("never",)
+SEVERITY_WORDS = SEVERITIES
+TIMING_METRICS = Timing.METRICS
 # What regressions are judged on by default: server time and the Core Web Vitals of each page, and the
 # response time of steps that load no new page (SPA). FCP mostly repeats LCP; load_ms follows third parties.
 REGRESSION_METRICS = ("ttfb_ms", "lcp_ms", "cls", "step_ms")

@@ -203,9 +203,9 @@ def _first_shown(stages: list[StageCapture]) -> list[tuple[StageCapture, list[El
     seen: set[str] = set()
     out = []
     for stage in stages:
-        new = [el for key, el in F.element_units(F.controls(stage)) if key not in seen]
-        seen.update(key for key, _ in F.element_units(new))
-        out.append((stage, new))
+        units = [(key, el) for key, el in F.element_units(F.controls(stage)) if key not in seen]
+        seen.update(key for key, _ in units)
+        out.append((stage, [el for _, el in units]))
     return out
 
 
