@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..model import AuditRun
-from .verdict import decide
+from .verdict import regate
 
 
 @dataclass(frozen=True)
@@ -42,11 +42,12 @@ def record_and_compare(run: AuditRun, run_dir: Path, opts) -> tuple[AuditRun, li
         baseline = load_baseline(g.baseline)
     trends = None
     if g.history is None:
-        run = replace(run, gate=decide(run, policy, baseline=baseline))
+        if baseline is not None:  # without one, check_run's verdict stands as it is
+            run = regate(run, policy, baseline=baseline)
     else:
         from .history import History
         with History(g.history) as h:
-            run = replace(run, gate=decide(run, policy, baseline=baseline, past=h.past(run, policy)))
+            run = regate(run, policy, baseline=baseline, past=h.past(run, policy))
             trends = h.trends(run, g.trend_runs)
             h.record(run, run_dir, baseline=str(g.baseline or ""))
             pruned = h.prune(policy.retention, run)
