@@ -209,10 +209,9 @@ class History:
             "SELECT id, run_id, created_at, counts, regressions FROM runs WHERE series = ? AND run_id != ? "
             "ORDER BY created_at DESC, id DESC LIMIT ?", (series_of(run), run.run_id, limit)).fetchall()
         out = []
+        metrics = self._metrics([r[0] for r in rows])
         for rid, run_id, created, counts, regressions in reversed(rows):
-            metrics = {(sc, d, s, m): v for sc, d, s, m, v in self.con.execute(
-                "SELECT scenario, device, stage, metric, value FROM metrics WHERE run = ?", (rid,))}
-            out.append({"run_id": run_id, "created_at": created, "metrics": metrics,
+            out.append({"run_id": run_id, "created_at": created, "metrics": metrics.get(rid, {}),
                         "findings": json.loads(counts or "{}"), "regressions": json.loads(regressions or "[]")})
         return out
 
@@ -227,18 +226,25 @@ class History:
             ids = {r[0] for r in self.con.execute(f"SELECT run FROM journeys WHERE scenario IN ({marks})", chosen)}
         rows = self.con.execute("SELECT id, run_id, created_at, series, exit_code, verdict, counts, regressions, "
                                 "report_dir, pruned_at FROM runs ORDER BY created_at DESC, id DESC").fetchall()
+        rows = [r for r in rows if ids is None or r[0] in ids][:limit]
+        metrics = self._metrics([r[0] for r in rows])
         out = []
         for rid, run_id, created, series, code, verdict, counts, regs, report_dir, pruned in rows:
-            if ids is not None and rid not in ids:
-                continue
-            metrics = {(sc, d, s, m): v for sc, d, s, m, v in self.con.execute(
-                "SELECT scenario, device, stage, metric, value FROM metrics WHERE run = ?", (rid,))}
             out.append({"run_id": run_id, "created_at": created, "series": series, "exit_code": code,
                         "verdict": verdict, "counts": json.loads(counts or "{}"),
                         "regressions": json.loads(regs or "[]"), "report_dir": report_dir, "pruned_at": pruned,
-                        "metrics": metrics})
-            if len(out) >= limit:
-                break
+                        "metrics": metrics.get(rid, {})})
+        return out
+
+    def _metrics(self, run_ids: list[int]) -> dict[int, dict[tuple[str, str, str, str], float]]:
+        """run id → {(scenario, device, stage, metric): value}: one query per 500 runs, not one per run."""
+        out: dict[int, dict] = {}
+        for i in range(0, len(run_ids), 500):  # well under SQLite's limit on bound parameters
+            part = run_ids[i:i + 500]
+            for rid, sc, d, s, m, v in self.con.execute(
+                    f"SELECT run, scenario, device, stage, metric, value FROM metrics WHERE run IN "
+                    f"({','.join('?' * len(part))})", part):
+                out.setdefault(rid, {})[(sc, d, s, m)] = v
         return out
 
     def count(self) -> int:
