@@ -21,7 +21,8 @@ from pathlib import Path
 from ..errors import ConfigError
 from ..model import AuditRun
 from ..policy import TIMING_METRICS
-from .measure import StageValue, stage_values
+from .measure import StageValue, samples_text, stage_values
+from .regress import ref_key
 
 KIND = "auditor-baseline"
 SCHEMA_VERSION = 1
@@ -52,7 +53,8 @@ class Baseline:
         for j in run.journeys:
             ran = {r.check for r in run.results if r.journey == j.id and r.outcome in ("passed", "failed")}
             looked.update((j.scenario, j.device.name, s.stage, c) for s in j.stages for c in ran)
-        fixed = tuple(f["fingerprint"] for f in self.findings if f["fingerprint"] not in set(now)
+        seen = set(now)
+        fixed = tuple(f["fingerprint"] for f in self.findings if f["fingerprint"] not in seen
                       and (f["scenario"], f["device"], f["stage"], f["check"]) in looked)
         return new, fixed, unchanged
 
@@ -62,11 +64,10 @@ class Baseline:
         basis = f"baseline {Path(self.path).name}"
 
         def lookup(v: StageValue):
-            m = table.get((v.scenario, v.device, v.stage, v.metric, v.throttle))
+            m = table.get(ref_key(v))
             if m is None:
                 return None
-            n = m["samples"]
-            return float(m["value"]), f"{basis}, {'median of %d loads' % n if n > 1 else 'a single load'}"
+            return float(m["value"]), f"{basis}, {samples_text(m['samples'])}"
         return lookup
 
 

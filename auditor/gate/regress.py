@@ -31,8 +31,7 @@ FLAGGED_ONLY = "flagged, not gated"  # marks the regressions that cannot fail th
 class Regression:
     text: str
     gating: bool  # may fail the gate (fail_on_regression decides whether it does)
-    kind: str  # timing | finding
-    fingerprint: str = ""
+    fingerprint: str = ""  # the new finding's, for a finding regression
 
 
 def ref_key(v: StageValue) -> tuple:
@@ -62,7 +61,7 @@ def timing_regressions(run: AuditRun, reference: Reference, policy: Policy) -> l
         elif not gating:
             text += (f" — {FLAGGED_ONLY}: the fastest load ({fmt(v.metric, v.fastest)}) is within the tolerance, "
                      "so some loads were slow, not all (noise, or a partial slowdown)")
-        out.append(Regression(text, gating, "timing"))
+        out.append(Regression(text, gating))
     return out
 
 
@@ -77,6 +76,5 @@ def finding_regressions(run: AuditRun, last_seen: Mapping[tuple[str, str], tuple
         if prev is None or f.fingerprint() in prev[1]:
             continue
         out.append(Regression(f"new since run {prev[0]}: {f.severity}: {f.title} — {f.stage} [{f.device}]",
-                              floor is not None and severity_rank(f.severity) >= floor, "finding",
-                              f.fingerprint()))
+                              floor is not None and severity_rank(f.severity) >= floor, f.fingerprint()))
     return out
