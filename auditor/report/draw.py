@@ -17,16 +17,15 @@ from PIL import Image, ImageDraw, ImageFont, features
 class Style:
     colour: tuple[int, int, int]  # Okabe–Ito: distinguishable with every common colour-vision deficiency
     ink: tuple[int, int, int]  # text on the badge
-    word: str
     shape: str  # a second cue besides colour, also used by the HTML legend
     weight: float  # stroke multiplier
 
 
 STYLES = {
-    "critical": Style((213, 94, 0), (255, 255, 255), "CRITICAL", "square", 1.5),
-    "major": Style((230, 159, 0), (0, 0, 0), "MAJOR", "triangle", 1.0),
-    "minor": Style((0, 114, 178), (255, 255, 255), "MINOR", "diamond", 1.0),
-    "info": Style((96, 96, 96), (255, 255, 255), "INFO", "circle", 1.0),
+    "critical": Style((213, 94, 0), (255, 255, 255), "square", 1.5),
+    "major": Style((230, 159, 0), (0, 0, 0), "triangle", 1.0),
+    "minor": Style((0, 114, 178), (255, 255, 255), "diamond", 1.0),
+    "info": Style((96, 96, 96), (255, 255, 255), "circle", 1.0),
 }
 HALO = (20, 20, 20)
 

@@ -80,7 +80,7 @@ def environment() -> Environment:
     env.filters.update(metric=format_metric, value=format_value, href=href_for, short_selector=short_selector,
                        short_url=short_url, first_upper=lambda s: s[:1].upper() + s[1:] if isinstance(s, str) else s)
     env.globals.update(rate=rate, safe_link=safe_link, check_titles=check_titles, severities=SEVERITY_ORDER,
-                       styles=STYLES, metrics=METRICS, at_or_above=at_or_above)
+                       styles=STYLES, metrics=METRICS)
     return env
 
 
@@ -114,21 +114,20 @@ def render_html(run: AuditRun, run_dir: Path, items: Sequence[Item], ann: Annota
     css, js = assets()
     problems = journey_problems(run, run_dir)
     names = scenarios(run) or ["(no journeys)"]
+    level = fail_on(run)
     ctx = dict(
         run=run,
         heading=", ".join(names),
         gate=run.gate,
         contended=sum(1 for j in run.journeys for st in j.stages if st.timing.contended),
         workers=run.options.get("workers", 1) if isinstance(run.options, dict) else 1,
-        fail_on=fail_on(run),
         items=items,
         counts=counts(items),
         verdicts=verdicts(run, items),
         scenarios=scenario_views(run, items, ann),
         problems=problems,
         passed=passed_groups(run),
-        cards=finding_cards(run, items, ann, fail_on(run)),
-        base_url=next((j.base_url for j in run.journeys if j.base_url), ""),
+        cards=finding_cards(run, items, ann, level),
         filters=filter_values(items, run),
         comparison=comparison,
         deltas=delta_rows(comparison),
@@ -141,6 +140,6 @@ def render_html(run: AuditRun, run_dir: Path, items: Sequence[Item], ann: Annota
         css=css,
         js=js,
         csp=content_security_policy(css, js),
-        blocking=[it for it in items if at_or_above(it.finding.severity, fail_on(run))],
+        blocking=[it for it in items if at_or_above(it.finding.severity, level)],
     )
     return environment().get_template("report.html").render(**ctx)
