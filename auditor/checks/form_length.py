@@ -167,11 +167,20 @@ def _superfluous(stage: StageCapture, units: list[Element], tree) -> list[tuple[
     return [(kind, els) for (kind, _), els in found.items()]
 
 
-def run(journey: Journey, ctx: Context):
+def checkout_shown(journey: Journey):
+    """(the stages from the cart to the order review, each with the controls it shows first), or None
+    when no checkout, payment or review stage was captured. The gate's form budgets count the same."""
     stages = F.funnel_stages(journey, ("cart",) + META.applies_to)
     if not any(s.kind in META.applies_to for s in stages):
+        return None
+    return stages, _first_shown(stages)
+
+
+def run(journey: Journey, ctx: Context):
+    found = checkout_shown(journey)
+    if found is None:
         raise NotApplicable("no checkout, payment or review stage was captured")
-    shown = _first_shown(stages)
+    stages, shown = found
     if not any(new for _, new in shown):
         raise NotApplicable("no form fields were shown on the checkout stages")
     sev = ctx.options["severity"]

@@ -88,12 +88,12 @@ def checkout_counts(journey: Journey) -> dict | None:
     """The long-form check's count: fields and elements a new guest is shown from the cart to the order
     review, each field once; None when no checkout stage was captured."""
     from ..checks import _forms as F
-    from ..checks.form_length import META, _first_shown
+    from ..checks.form_length import checkout_shown
 
-    stages = F.funnel_stages(journey, ("cart",) + META.applies_to)
-    if not any(s.kind in META.applies_to for s in stages):
+    found = checkout_shown(journey)
+    if found is None:
         return None
-    shown = _first_shown(stages)
+    _, shown = found
     per_stage = {s.stage: sum(1 for e in new if F.is_field(e)) for s, new in shown if new}
     return {"fields": sum(per_stage.values()), "elements": sum(len(new) for _, new in shown),
             "per_stage": per_stage}
