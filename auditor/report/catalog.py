@@ -271,24 +271,25 @@ def format_metric(metric: str, value: float | None) -> str:
     return f"{value:,.0f} ms"
 
 
-# ISO 4217 codes a check may use as a unit → (symbol or "", minor units). A symbol only where it is
+# ISO 4217 codes a check may use as a unit → symbol, or "" to show the code. A symbol only where it is
 # unambiguous for shoppers of that currency ("$" is the US dollar; other dollars keep their code).
-CURRENCIES: Mapping[str, tuple[str, int]] = {
-    "USD": ("$", 2), "EUR": ("€", 2), "GBP": ("£", 2), "JPY": ("¥", 0), "INR": ("₹", 2), "KRW": ("₩", 0),
-    "ILS": ("₪", 2), "NGN": ("₦", 2), "PHP": ("₱", 2), "VND": ("₫", 0), "UAH": ("₴", 2), "TRY": ("₺", 2),
-    "CAD": ("", 2), "AUD": ("", 2), "NZD": ("", 2), "CHF": ("", 2), "SEK": ("", 2), "NOK": ("", 2),
-    "DKK": ("", 2), "PLN": ("", 2), "CZK": ("", 2), "HUF": ("", 2), "RON": ("", 2), "BGN": ("", 2),
-    "CNY": ("", 2), "HKD": ("", 2), "SGD": ("", 2), "TWD": ("", 2), "THB": ("", 2), "MYR": ("", 2),
-    "IDR": ("", 2), "BRL": ("", 2), "MXN": ("", 2), "ARS": ("", 2), "CLP": ("", 0), "COP": ("", 2),
-    "ZAR": ("", 2), "AED": ("", 2), "SAR": ("", 2), "EGP": ("", 2), "ISK": ("", 0), "KWD": ("", 3),
-    "BHD": ("", 3), "OMR": ("", 3), "JOD": ("", 3), "TND": ("", 3),
+# Minor units come from the checks' own table (_money.minor_units), so prices read as they were parsed.
+CURRENCIES: Mapping[str, str] = {
+    "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "KRW": "₩", "ILS": "₪", "NGN": "₦", "PHP": "₱",
+    "VND": "₫", "UAH": "₴", "TRY": "₺", "CAD": "", "AUD": "", "NZD": "", "CHF": "", "SEK": "", "NOK": "",
+    "DKK": "", "PLN": "", "CZK": "", "HUF": "", "RON": "", "BGN": "", "CNY": "", "HKD": "", "SGD": "",
+    "TWD": "", "THB": "", "MYR": "", "IDR": "", "BRL": "", "MXN": "", "ARS": "", "CLP": "", "COP": "",
+    "ZAR": "", "AED": "", "SAR": "", "EGP": "", "ISK": "", "KWD": "", "BHD": "", "OMR": "", "JOD": "",
+    "TND": "",
 }
 
 
 def format_money(value: float | int, code: str) -> str:
     """``$2.50``, ``€4.95``, ``¥500``, ``12.00 CAD``: the currency's minor units, its symbol when unambiguous."""
-    symbol, digits = CURRENCIES[code]
-    text = f"{abs(value):,.{digits}f}"
+    from ..checks._money import minor_units  # here: importing it compiles the price patterns
+
+    symbol = CURRENCIES[code]
+    text = f"{abs(value):,.{minor_units(code)}f}"
     sign = "-" if value < 0 and float(text.replace(",", "")) else ""
     return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {code}"
 
