@@ -11,6 +11,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
+from ..checks.load_timing import META as _LOAD_TIMING
 from ..model import STAGE_KINDS, AuditRun, Finding, Journey, StageCapture, severity_rank, slug
 
 SEVERITY_ORDER = ("critical", "major", "minor", "info")  # worst first, the order reports list them in
@@ -241,12 +242,17 @@ class MetricSpec:
     source: str
 
 
+def _metric(key: str, label: str, unit: str, source: str) -> MetricSpec:
+    band = _LOAD_TIMING.defaults.get(key) or {}  # the load-timing check's defaults: the bands live there
+    return MetricSpec(key, label, unit, band.get("good"), band.get("poor"), source)
+
+
 METRICS: tuple[MetricSpec, ...] = (
-    MetricSpec("ttfb_ms", "TTFB", "ms", 800, 1800, "https://web.dev/articles/ttfb"),
-    MetricSpec("fcp_ms", "FCP", "ms", 1800, 3000, "https://web.dev/articles/fcp"),
-    MetricSpec("lcp_ms", "LCP", "ms", 2500, 4000, "https://web.dev/articles/lcp"),
-    MetricSpec("cls", "CLS", "", 0.1, 0.25, "https://web.dev/articles/cls"),
-    MetricSpec("load_ms", "Load", "ms", None, None, ""),
+    _metric("ttfb_ms", "TTFB", "ms", "https://web.dev/articles/ttfb"),
+    _metric("fcp_ms", "FCP", "ms", "https://web.dev/articles/fcp"),
+    _metric("lcp_ms", "LCP", "ms", "https://web.dev/articles/lcp"),
+    _metric("cls", "CLS", "", "https://web.dev/articles/cls"),
+    _metric("load_ms", "Load", "ms", ""),
 )
 METRIC_BY_KEY = {m.key: m for m in METRICS}
 
