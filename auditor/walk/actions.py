@@ -135,7 +135,7 @@ def is_final_submit(page, action: Action, timeout_ms: float = 500) -> bool:
     return bool(FINAL_SUBMIT_RE.search(text or ""))
 
 
-# Fields whose typed value is secret, by the same words collect.js uses to keep values out of captures.
+# Fields whose typed value is secret; collect.js gets the same pattern to keep values out of captures.
 SENSITIVE_NAME_RE = re.compile(r"(^|[\s-])cc-|card|cvc|cvv|csc|security.?code|passw|iban|account.?number|ssn", re.I)
 _SENSITIVE_JS = """(el, pattern) => {
   if (el.tagName !== "INPUT" && el.tagName !== "TEXTAREA") return false;

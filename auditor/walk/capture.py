@@ -14,6 +14,7 @@ from typing import Any, Iterable
 from urllib.parse import quote, quote_plus
 
 from ..model import ConsoleEntry, Element, Rect, Request, StageCapture, Timing
+from .actions import SENSITIVE_NAME_RE
 
 _HERE = Path(__file__).parent
 COLLECT_JS = (_HERE / "collect.js").read_text(encoding="utf-8")
@@ -186,7 +187,8 @@ def bounded_eval(target, js: str, arg: Any = None, timeout_ms: float = 30_000) -
 
 def collect(page, spec: CaptureSpec, *, dom: bool = True) -> dict:
     return bounded_eval(page, COLLECT_JS, {"maxElements": spec.max_elements, "maxDom": spec.max_dom_bytes,
-                                           "dom": dom, "elements": dom}, spec.timeout_ms)
+                                           "dom": dom, "elements": dom, "sensitive": SENSITIVE_NAME_RE.pattern},
+                        spec.timeout_ms)
 
 
 def mask_locators(page, mask: Masker, selectors: Iterable[str] = (), elements: Iterable[Element] = ()) -> list:
@@ -222,7 +224,8 @@ def _frame_elements(page, mask: Masker, main: list[Element], spec: CaptureSpec,
         try:
             owner = fr.frame_element()
             box = owner.bounding_box()
-            raw = bounded_eval(fr, COLLECT_JS, {"maxElements": 300, "dom": False}, spec.timeout_ms)
+            raw = bounded_eval(fr, COLLECT_JS, {"maxElements": 300, "dom": False,
+                                                "sensitive": SENSITIVE_NAME_RE.pattern}, spec.timeout_ms)
         except Exception as exc:  # detached or cross-origin frame that went away
             notes.append(mask(f"frame {fr.url[:80]} not read: {str(exc).splitlines()[0][:120]}"))
             continue

@@ -31,7 +31,7 @@ async (opts) => {
     "target", "role", "itemprop", "content", "method", "action", "data-testid", "lang", "datetime",
     "srcset", "loading", "tabindex", "list", "min", "max", "step", "multiple", "size", "hidden", "open",
     "itemtype", "itemscope", "aria-checked", "aria-invalid", "autocapitalize", "autocorrect", "spellcheck"];
-  const SENSITIVE_RE = /(^|[\s-])cc-|card|cvc|cvv|csc|security.?code|passw|iban|account.?number|ssn/i;
+  const SENSITIVE_RE = new RegExp(opts.sensitive, "i");  // actions.SENSITIVE_NAME_RE, the one list of words
   const IMPLICIT_ROLE = {
     a: "link", button: "button", select: "combobox", textarea: "textbox", img: "img", h1: "heading",
     h2: "heading", h3: "heading", h4: "heading", h5: "heading", h6: "heading", nav: "navigation",
