@@ -148,11 +148,10 @@ def draw_marks(img: Image.Image, marks: Sequence[Mark], k: float, badge_h: int |
 
 
 def annotate_stage(src: Image.Image, dsf: float, pairs: Sequence[tuple[Item, Evidence]],
-                   located: dict[int, str], badged: list[int] | None = None) -> tuple[Image.Image, float | None]:
-    """The stage screenshot with every finding's evidence boxed and badged. Returns the image and,
-    when a long page was cut for display, how many CSS px of page it shows; ``badged`` gets the
-    numbers that have a badge on it."""
-    badged = [] if badged is None else badged
+                   located: dict[int, str]) -> tuple[Image.Image, float | None, list[int]]:
+    """The stage screenshot with every finding's evidence boxed and badged. Returns the image, how
+    many CSS px of page it shows when a long page was cut for display (else None), and the numbers
+    that have a badge on it."""
     cap_w, cap_h = src.width / dsf, src.height / dsf
     s = min(1.0, STAGE_MAX_WIDTH_PX / src.width)
     cut_css = None
@@ -184,13 +183,13 @@ def annotate_stage(src: Image.Image, dsf: float, pairs: Sequence[tuple[Item, Evi
             continue
         px = css_to_px(clamp(box, cap_w, shown_h), k)
         marks.append(Mark(n, it.finding.severity, px, not any(m.n == n for m in marks)))
-    badged.extend(draw_marks(img, marks, k))
+    badged = draw_marks(img, marks, k)
     lines = []
     if further:
         lines.append(f"Further down the page (see their close-ups): {numbers(further)}")
     if below:
         lines.append(f"Below the captured area (the screenshot was cut): {numbers(below)}")
-    return banner(img, lines, k), cut_css
+    return banner(img, lines, k), cut_css, badged
 
 
 def crop_finding(src: Image.Image, dsf: float, item: Item, stage: str) -> Image.Image | None:
@@ -328,7 +327,6 @@ def _annotate_journeys(run: AuditRun, run_dir: Path, items: Sequence[Item], out:
             if same is not None:
                 out.stages[(j.id, cap.stage)] = cap.screenshot
                 out.dims[cap.screenshot] = same
-                out.badges[(j.id, cap.stage)] = ()
                 continue
             src = _open(run_dir, cap) if cap.screenshot else None
             if src is None:
@@ -337,8 +335,7 @@ def _annotate_journeys(run: AuditRun, run_dir: Path, items: Sequence[Item], out:
                 continue
             dsf = cap.device_scale_factor or 1.0
             stem = Path(cap.screenshot).stem if cap.screenshot else f"{cap.index:02d}-{slug(cap.stage)}"
-            badged: list[int] = []
-            img, cut = annotate_stage(src, dsf, pairs, out.located, badged)
+            img, cut, badged = annotate_stage(src, dsf, pairs, out.located)
             out.badges[(j.id, cap.stage)] = tuple(badged)
             rel = names.take(j.device.name, slug(stem), j.scenario)
             writer.write(rel, img, STAGE_BUDGET_BYTES)

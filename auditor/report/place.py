@@ -145,13 +145,11 @@ class Placer:
         pad = self.gap
         return not any(overlaps((rect[0] - pad, rect[1] - pad, rect[2] + pad, rect[3] + pad), t) for t in self.taken)
 
-    def _cost(self, rect: Box, own: Box, others: Sequence[Box] | None = None) -> float:
+    def _cost(self, rect: Box, others: Sequence[Box]) -> float:
         area = float((rect[2] - rect[0]) * (rect[3] - rect[1])) or 1.0
         m = max(2, (rect[3] - rect[1]) // 4)  # keep a little air to the text around it, too
         cost = CLUTTER_COST * self.clutter.mean((rect[0] - m, rect[1] - m, rect[2] + m, rect[3] + m)) \
             if self.clutter else 0.0
-        if others is None:
-            others = [b for b in self.boxes if b != own]
         covered = sum(_shared(rect, b) for b in others)
         g = self.gap * 2
         near = any(overlaps((rect[0] - g, rect[1] - g, rect[2] + g, rect[3] + g), b) for b in others)
@@ -196,7 +194,7 @@ class Placer:
                 cost = SIDE_COST[side] + slid + RING_COST * ring
                 if best is not None and cost >= best_cost or not self._fits(rect, own):
                     continue
-                cost += self._cost(rect, own, others)
+                cost += self._cost(rect, others)
                 if best is None or cost < best_cost:
                     best, best_cost, best_r = rect, cost, r
         if best is None:
