@@ -165,10 +165,10 @@ def cmd_run(args) -> int:
 
 def cmd_demo(args) -> int:
     from .audit import audit
-    from .demo import PROFILES, DemoShop, parse_toggles
+    from .demo import PROFILES, SCENARIO, DemoShop, parse_toggles
     from .scenario.load import load_scenario
 
-    scenario_path = Path(__file__).parent / "demo" / "demo-shop.yaml"
+    scenario_path = SCENARIO
     profiles = args.profile or ["clean", "friction"]
     try:  # layered on each profile, so `name=off` can switch a profile's toggle off
         toggles_for = {name: parse_toggles(args.toggles, PROFILES[name]) if args.toggles else PROFILES[name]
@@ -210,8 +210,6 @@ def cmd_doctor(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from dataclasses import replace
-
     from .audit import AuditOptions, check_run
     from .report import load_captures, load_report, write_report
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import auditor
+import auditor.demo
 from auditor.scenario.load import load_scenario
 
-DEMO_YAML = Path(auditor.__file__).parent / "demo" / "demo-shop.yaml"
+DEMO_YAML = auditor.demo.SCENARIO
 
 LONG_YAML = """\
 name: Demo shop — long journey

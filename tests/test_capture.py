@@ -2,7 +2,6 @@
 from PIL import Image, ImageColor
 
 from auditor.walk.capture import MASK_COLOR
-from auditor.walk.snapshot import capture_html as _capture
 
 FORM = """<!doctype html><html lang="en"><head><title>Checkout</title></head><body>
 <h1>Checkout</h1>

@@ -25,7 +25,7 @@ from auditor.demo.toggles import FLAGS
 from auditor.scenario.load import load_scenario
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "demo-shop.yaml"
-PACKAGED_SCENARIO = Path(demo.__file__).parent / "demo-shop.yaml"  # what `auditor demo` walks
+PACKAGED_SCENARIO = demo.SCENARIO  # what `auditor demo` walks
 CARD = {"card_number": "4242 4242 4242 4242", "card_expiry": "12 / 34", "card_cvc": "123", "card_name": "Alex Morgan"}
 # Both checkout forms' fields: each form reads its own and ignores the rest.
 ADDRESS = {"email": "shopper@example.test", "email_confirm": "shopper@example.test", "name": "Alex Morgan",

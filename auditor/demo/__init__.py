@@ -9,7 +9,11 @@ ways against a real site. ``python -m auditor.demo --profile friction`` serves i
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from .server import DemoShop
 from .toggles import PROFILES, Toggles, parse_toggles
+
+SCENARIO = Path(__file__).parent / "demo-shop.yaml"  # the bundled scenario `auditor demo` walks
 
 __all__ = ["DemoShop", "PROFILES", "Toggles", "parse_toggles"]

@@ -9,11 +9,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from auditor.audit import AuditOptions, check_run, plan_jobs, walk_jobs
-from auditor.demo import DemoShop, Toggles
+from auditor.demo import SCENARIO, DemoShop, Toggles
 from auditor.model import AuditRun
 from auditor.scenario.load import load_scenario
 
-DEMO_SCENARIO = Path(__file__).resolve().parents[2] / "auditor" / "demo" / "demo-shop.yaml"
+DEMO_SCENARIO = SCENARIO
 
 # One friction at a time, and the check that must be the only one to fire for it.
 TOGGLES: dict[str, tuple[Toggles, str]] = {

@@ -8,7 +8,6 @@ import pytest
 from auditor.checks._ledger import build_ledger
 from auditor.checks.base import Context
 from auditor.demo import Toggles
-from auditor.scenario.load import load_scenario_text
 
 from .demo_runs import walk_demo
 

@@ -10,10 +10,10 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from auditor.demo import PROFILES
+from auditor.demo import PROFILES, SCENARIO
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO_SCENARIO = ROOT / "auditor" / "demo" / "demo-shop.yaml"
+DEMO_SCENARIO = SCENARIO
 # The friction profile's frictions without its server delays: the same findings, a faster walk.
 FRICTION_NO_DELAY = replace(PROFILES["friction"], slow={})
 TIMEOUT_S = 240

@@ -15,7 +15,7 @@ from .clirun import run_cli
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-BUNDLED = Path(auditor.demo.__file__).parent / "demo-shop.yaml"
+BUNDLED = auditor.demo.SCENARIO
 FINAL = '      - place_order: "#place-order"   # the final purchase; runs only with allow_submit: true\n'
 # The same purchase, written three ways a scenario author might.
 SPELLINGS = {

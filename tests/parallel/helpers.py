@@ -14,10 +14,10 @@ import sys
 import time
 from pathlib import Path
 
-from auditor.demo import PROFILES
+from auditor.demo import PROFILES, SCENARIO
 from auditor.report import load_report
 
-DEMO_SCENARIO = Path(__file__).resolve().parents[2] / "auditor" / "demo" / "demo-shop.yaml"
+DEMO_SCENARIO = SCENARIO
 TIMING_CHECKS = {"slow-load"}
 # Every friction except the server delays: the same findings, and a walk that takes half the time.
 FRICTION_NO_DELAY = dataclasses.replace(PROFILES["friction"], slow={})
