@@ -5,13 +5,13 @@ e2e tests share one walk per toggle set on the desktop device.
 """
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from auditor.audit import AuditOptions, check_run, plan_jobs, walk_jobs
+from auditor.audit import AuditOptions, check_run
 from auditor.demo import SCENARIO, DemoShop, Toggles
 from auditor.model import AuditRun
 from auditor.scenario.load import load_scenario
+from clitools import walk_on_a_thread
 
 DEMO_SCENARIO = SCENARIO
 
@@ -32,10 +32,7 @@ def walk_demo(toggles: Toggles, run_dir: Path, *, scenario: Path = DEMO_SCENARIO
     with DemoShop(toggles) as shop:
         sc = load_scenario(scenario, base_url=shop.url)
         opts = AuditOptions(out_dir=run_dir.parent)
-        # pytest-playwright's session browser keeps an event loop on this thread; Playwright's sync
-        # API refuses to start a second one there, so the walk runs on a thread of its own.
-        with ThreadPoolExecutor(1) as pool:
-            journeys = pool.submit(walk_jobs, plan_jobs([sc], (device,)), opts, run_dir).result()
+        journeys = walk_on_a_thread(sc, opts, run_dir, (device,))
         if keep_shop:
             keep_shop(shop)
     run = check_run(journeys, opts, run_dir.name)

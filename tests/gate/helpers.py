@@ -6,10 +6,10 @@ import json
 import re
 import statistics
 import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
+import clitools
 from auditor.demo import PROFILES, SCENARIO
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,13 +22,11 @@ NO_TIMING_POLICY = "checks:\n  slow-load: {enabled: false}\n"
 
 
 def run_cli(*args, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "auditor.cli", "-q", *map(str, args)], capture_output=True,
-                          text=True, timeout=TIMEOUT_S, cwd=cwd, env=env)
+    return clitools.run_cli("-q", *args, timeout=TIMEOUT_S, cwd=cwd, env=env)
 
 
 def start_cli(*args, cwd: Path | None = None) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "auditor.cli", "-q", *map(str, args)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=cwd)
+    return clitools.start_cli("-q", *args, cwd=cwd)
 
 
 def run_dir_of(stdout: str) -> Path:

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import clitools
 
 TIMEOUT_S = 150  # generous: the hang tests set small step timeouts, so a pass takes seconds
 
@@ -72,8 +72,7 @@ def run_cli(args: list[str], *, cwd: Path, env: dict[str, str] | None = None, ti
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("AUDITOR_BASE")}
     full_env.update(env or {})
     out_dir = cwd / "reports"
-    proc = subprocess.run([sys.executable, "-m", "auditor.cli", *args], cwd=cwd, env=full_env,
-                          capture_output=True, text=True, timeout=timeout)
+    proc = clitools.run_cli(*args, cwd=cwd, env=full_env, timeout=timeout)
     res = CliRun(proc.returncode, proc.stdout, proc.stderr, out_dir)
     runs = sorted(out_dir.glob("*/report.json")) if out_dir.is_dir() else []
     if runs:

@@ -7,14 +7,13 @@ thread (pytest-playwright's session browser owns the main thread's event loop).
 """
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 
-from auditor.audit import AuditOptions, check_run, plan_jobs, walk_jobs
+from auditor.audit import AuditOptions, check_run
 from auditor.report import write_report
 from auditor.scenario.load import load_scenario_text
 from auditor.walk import walker
+from clitools import walk_on_a_thread
 
 from .clirun import good_first_step, scenario_text
 
@@ -35,8 +34,7 @@ def walk_with_fault(tmp_path, monkeypatch, fault, text: str, inject):
     sc = load_scenario_text(text)
     opts = AuditOptions(out_dir=tmp_path)
     run_dir = tmp_path / "run"
-    with ThreadPoolExecutor(1) as pool:
-        journeys = pool.submit(walk_jobs, plan_jobs([sc]), opts, run_dir).result(timeout=150)
+    journeys = walk_on_a_thread(sc, opts, run_dir, timeout=150)
     run = check_run(journeys, opts, "browser-fault")
     files = write_report(run, run_dir)
     return run, files

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import dataclasses
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from PIL import Image
 
-from auditor.audit import AuditOptions, check_run, plan_jobs, walk_jobs
+from auditor.audit import AuditOptions, check_run
 from auditor.report import write_report
 from auditor.scenario.load import load_scenario_text
+from clitools import walk_on_a_thread
 
 from .clirun import audit, good_first_step, scenario_text
 
@@ -62,8 +62,7 @@ def test_too_many_steps_are_cut_and_the_cut_is_a_journey_note(tmp_path, fault):
     sc = dataclasses.replace(sc, limits=dataclasses.replace(sc.limits, max_steps=1))
     run_dir = tmp_path / "run"
     opts = AuditOptions(out_dir=tmp_path)
-    with ThreadPoolExecutor(1) as pool:  # pytest-playwright's session owns this thread's event loop
-        journeys = pool.submit(walk_jobs, plan_jobs([sc], ("desktop",)), opts, run_dir).result()
+    journeys = walk_on_a_thread(sc, opts, run_dir, ("desktop",))
     (j,) = journeys
     assert [s.stage for s in j.stages] == ["start"]
     assert any("only the first 1 were walked (limits.max_steps)" in n for n in j.notes), j.notes

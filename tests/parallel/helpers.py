@@ -9,13 +9,12 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 from auditor.demo import PROFILES, SCENARIO
 from auditor.report import load_report
+from clitools import only_run_dir, run_cli, start_cli  # noqa: F401 - this package's helpers
 
 DEMO_SCENARIO = SCENARIO
 TIMING_CHECKS = {"slow-load"}
@@ -38,20 +37,6 @@ steps:
 SLOW_CATEGORY_MS = 3000
 
 
-def run_cli(*args, timeout: float = 240, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "auditor.cli", *map(str, args)], capture_output=True, text=True,
-                          timeout=timeout, env=env)
-
-
-def start_cli(*args) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "auditor.cli", *map(str, args)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-
-
-def only_run_dir(out: Path) -> Path:
-    dirs = [d for d in Path(out).iterdir() if (d / "report.json").is_file()]
-    assert len(dirs) == 1, dirs
-    return dirs[0]
 
 
 def comparable(run_dir: Path):

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 
 import pytest
 
-from .helpers import mini_scenario, session_processes, wait_until
+from .helpers import mini_scenario, session_processes, start_cli, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -18,9 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 def test_interrupt_stops_every_process(slow_shop, tmp_path, how):
     scenarios = [mini_scenario(tmp_path, f"shopper {n}") for n in range(3)]
     # Its own session, like a terminal's foreground job: Ctrl-C goes to every process in it.
-    proc = subprocess.Popen([sys.executable, "-m", "auditor.cli", "run", *map(str, scenarios), "--base-url",
-                             slow_shop.url, "--workers", "2", "--out", str(tmp_path / "out")],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = start_cli("run", *scenarios, "--base-url", slow_shop.url, "--workers", "2", "--out", tmp_path / "out",
+                     start_new_session=True)
     try:
         seen = []
         for line in proc.stderr:  # wait until both workers are mid-walk
