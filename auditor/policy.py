@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from dataclasses import fields as fields_of
 from typing import Any, Iterable, Mapping, Sequence
 
 from .model import SEVERITIES, Timing
@@ -41,10 +42,6 @@ KEYS = {
     "retention": "report directories to keep: keep_runs, keep_days (history rows are kept)",
     "notify": "Slack-compatible webhook: url (or \"${ENV_NAME}\"), on: [failed, regression], report_url",
 }
-TOLERANCE_KEYS = {"timing_pct": "", "timing_ms": "", "cls": "", "min_samples": ""}
-REGRESSION_KEYS = {"window": "", "min_runs": "", "metrics": ""}
-RETENTION_KEYS = {"keep_runs": "", "keep_days": ""}
-NOTIFY_KEYS = {"url": "", "on": "", "report_url": ""}
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}\Z")
 
 
@@ -215,17 +212,18 @@ def _layer(src, root, base: str) -> dict:
     if "budgets" in m:
         from .gate.budgets import parse_budgets
         out["budgets"] = parse_budgets(src, m["budgets"], join(base, "budgets"))
-    for name, table, read in (("tolerance", TOLERANCE_KEYS, _tolerance), ("regressions", REGRESSION_KEYS, _regressions),
-                              ("retention", RETENTION_KEYS, _retention), ("notify", NOTIFY_KEYS, _notify)):
+    for name, cls, read in (("tolerance", Tolerance, _tolerance), ("regressions", Regressions, _regressions),
+                            ("retention", Retention, _retention), ("notify", Notify, _notify)):
         if name in m:
+            table = dict.fromkeys((f.name for f in fields_of(cls)), "")  # the keys are the dataclass's fields
             key = join(base, name)
             node = m[name]
             if name == "notify" and node.kind == "scalar" and isinstance(node.value, str):
                 out[name] = {"url": _url(src, node, key)}  # notify: URL
                 continue
-            fields = src.mapping(node, key, table)
-            if fields is not None:
-                out[name] = read(src, fields, key)
+            given = src.mapping(node, key, table)
+            if given is not None:
+                out[name] = read(src, given, key)
     src.check()
     return out
 
