@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from typing import Sequence
 
 from .errors import ConfigError
@@ -66,11 +67,12 @@ def take_shard(jobs: Sequence, spec: tuple[int, int]) -> tuple[list, dict]:
     """This shard's jobs (plan order) and the ``run.options`` entries that describe the cut."""
     i, n = spec
     keys = [key_of(j) for j in jobs]
-    dupes = sorted({k for k in keys if keys.count(k) > 1})
+    dupes = sorted(k for k, count in Counter(keys).items() if count > 1)
     if dupes:
         raise ConfigError(f"the plan lists the same job twice ({', '.join(dupes)}): a shard could not tell "
                           "them apart; give each scenario once", key="--shard")
     mine = shard_keys(keys, i, n)
-    chosen = [j for j, k in zip(jobs, keys) if k in set(mine)]
+    wanted = set(mine)
+    chosen = [j for j, k in zip(jobs, keys) if k in wanted]
     return chosen, {"shard": f"{i}/{n}", "shard_key": SHARD_SCHEME, "plan": keys, "plan_id": plan_id(keys),
                     "shard_jobs": mine}

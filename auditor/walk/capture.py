@@ -63,8 +63,7 @@ class Masker:
         self.secrets: list[str] = []
         self._forms: list[str] = []
         for s in secrets:
-            if s and len(s) >= 3:
-                self.add(s)
+            self.add(s)
 
     def add(self, secret: str) -> None:
         if not secret or len(secret) < 3 or secret in self.secrets:
