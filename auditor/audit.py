@@ -122,7 +122,10 @@ def walk_jobs(jobs: Sequence[Job], opts: AuditOptions, run_dir: Path, *, contend
     return journeys
 
 
-def check_run(journeys: Sequence[Journey], opts: AuditOptions, run_id: str, *, options: dict | None = None) -> AuditRun:
+def check_run(journeys: Sequence[Journey], opts: AuditOptions, run_id: str, *, options: dict | None = None,
+              judge: bool = True) -> AuditRun:
+    """The checks over the journeys, and (``judge``) the gate's verdict. One shard of a sharded run is
+    not judged: its merge is."""
     from .checks.runner import run_checks  # here, not on top: warmed up while the browser starts
 
     results = []
@@ -132,7 +135,7 @@ def check_run(journeys: Sequence[Journey], opts: AuditOptions, run_id: str, *, o
     run = AuditRun(run_id=run_id, created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                    journeys=tuple(journeys), results=tuple(results), options=options or {},
                    tool_version=__version__)
-    return replace(run, gate=decide(run, opts.policy))
+    return replace(run, gate=decide(run, opts.policy)) if judge else run
 
 
 def run_options(opts: AuditOptions, scenarios: Sequence[Scenario]) -> dict:
@@ -179,10 +182,8 @@ def audit(scenarios: Sequence[Scenario], opts: AuditOptions) -> tuple[AuditRun, 
     else:
         journeys = walk_jobs(jobs, opts, run_dir)
     walk_s = time.monotonic() - t0
-    run = check_run(journeys, opts, run_id,
-                    options=run_options(opts, scenarios) | {"walk_seconds": round(walk_s, 2)} | cut)
-    if cut:  # the verdict belongs to the merged run (auditor merge)
-        run = replace(run, gate=None)
+    options = run_options(opts, scenarios) | {"walk_seconds": round(walk_s, 2)} | cut
+    run = check_run(journeys, opts, run_id, options=options, judge=not opts.shard)
     from .gate.pipeline import record_and_compare
     with phase("gate"):
         run, trends = record_and_compare(run, run_dir, opts)  # baseline, history, retention, notify
