@@ -14,7 +14,8 @@ from pathlib import Path
 AUDITOR = (sys.executable, "-m", "auditor.cli")
 
 
-def run_cli(*args, timeout: float = 240, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+def run_cli(*args, timeout: float = 240, cwd: Path | None = None,
+            env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([*AUDITOR, *map(str, args)], capture_output=True, text=True, timeout=timeout, cwd=cwd,
                           env=env)
 

@@ -200,7 +200,8 @@ def mask_locators(page, mask: Masker, selectors: Iterable[str] = (), elements: I
     if mask.secrets:
         # The element table is masked already (every spelling of a secret became MASK): an element
         # whose text or name holds MASK showed a secret, perhaps in a spelling get_by_text misses.
-        masks += [page.locator(e.selector) for e in elements if e.frame == "" and (MASK in e.text or MASK in e.name)][:50]
+        masks += [page.locator(e.selector) for e in elements
+                  if e.frame == "" and (MASK in e.text or MASK in e.name)][:50]
         for secret in mask.secrets[:10]:
             # Playwright's selector engines run in their own world: the page never sees these values.
             masks.append(page.get_by_text(secret))
