@@ -150,6 +150,15 @@ def group_items(items: Sequence[Item]) -> tuple[Group, ...]:
     return tuple(Group(tuple(g)) for g in groups.values())
 
 
+def per_device(items: Sequence[Item], text) -> tuple[tuple[str, str], ...]:
+    """``text(finding)`` once as ``(("", text),)`` when every device agrees, else ``(device, text)`` for
+    each device that has one (a group's measured value, threshold, detail…)."""
+    values = [(it.finding.device, text(it.finding)) for it in items]
+    if len({v for _, v in values}) <= 1:
+        return (("", values[0][1]),) if values and values[0][1] else ()
+    return tuple((d, v) for d, v in values if v)
+
+
 def worst(items: Iterable[Item]) -> Item | None:
     best = None
     for it in items:  # items are numbered worst first, so the first one wins ties

@@ -16,7 +16,7 @@ from typing import Sequence
 
 from ..model import AuditRun
 from .catalog import (SEVERITY_ORDER, Group, Item, at_or_above, counts, fail_on, format_value, group_items,
-                      journey_status, verdicts)
+                      journey_status, per_device, verdicts)
 from .compare import Comparison
 
 MAX_CHARS = 65_000
@@ -67,10 +67,10 @@ def _where(it: Item) -> str:
 
 def _values(g: Group, attr: str) -> str:
     """The measured value (or threshold) once when every device agrees, else per device."""
-    texts = [(it.finding.device, format_value(getattr(it.finding, attr), it.finding.unit)) for it in g.items]
-    if len({t for _, t in texts}) == 1:
-        return md(texts[0][1], 40)
-    return " · ".join(f"{md(t, 30)} {md(d, 20)}" for d, t in texts)
+    pairs = per_device(g.items, lambda f: format_value(getattr(f, attr), f.unit))
+    if len(pairs) == 1 and not pairs[0][0]:
+        return md(pairs[0][1], 40)
+    return " · ".join(f"{md(t, 30)} {md(d, 20)}" for d, t in pairs)
 
 
 def _group_row(g: Group, level: str, html_link: str) -> str:

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from ..model import AuditRun, Journey, Passed, StageCapture, StepFailure, severity_rank
 from .annotate import LOCATED, Annotations
 from .catalog import (SEVERITY_ORDER, Column, Group, Item, at_or_above, columns, counts, format_value, group_items,
-                      journey_status, scenarios)
+                      journey_status, per_device, scenarios)
 from .paths import href_for, inside
 
 # kind → (the shopper's goal, what they are asking themselves)
@@ -192,13 +192,6 @@ class Card:
     crops: bool  # any half has a close-up
 
 
-def _per_device(items: Sequence[Item], text) -> tuple[tuple[str, str], ...]:
-    values = [(it.finding.device, text(it.finding)) for it in items]
-    if len({v for _, v in values}) <= 1:
-        return (("", values[0][1]),) if values and values[0][1] else ()
-    return tuple((d, v) for d, v in values if v)
-
-
 def finding_cards(run: AuditRun, items: Sequence[Item], ann: Annotations, level: str) -> list[Card]:
     narrow = {j.id: is_narrow(j) for j in run.journeys}
     cards = []
@@ -208,10 +201,10 @@ def finding_cards(run: AuditRun, items: Sequence[Item], ann: Annotations, level:
                             narrow.get(it.journey, False)) for it in g.items)
         cards.append(Card(
             g, halves,
-            measured=_per_device(g.items, lambda f: format_value(f.measured, f.unit)),
-            threshold=_per_device(g.items, lambda f: format_value(f.threshold, f.unit)),
-            details=_per_device(g.items, lambda f: f.detail.strip()),
-            recommendations=_per_device(g.items, lambda f: f.recommendation.strip()),
+            measured=per_device(g.items, lambda f: format_value(f.measured, f.unit)),
+            threshold=per_device(g.items, lambda f: format_value(f.threshold, f.unit)),
+            details=per_device(g.items, lambda f: f.detail.strip()),
+            recommendations=per_device(g.items, lambda f: f.recommendation.strip()),
             blocking=any(at_or_above(it.finding.severity, level) for it in g.items),
             crops=any(h.crop for h in halves)))
     return cards
