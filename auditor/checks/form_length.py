@@ -152,18 +152,23 @@ def _problems(el: Element) -> list[tuple[str, str]]:
 def _superfluous(stage: StageCapture, units: list[Element], tree) -> list[tuple[str, list[Element]]]:
     """(kind, fields) for fields a checkout does not need, from the lexicon in heuristics 2.2."""
     found: dict[tuple[str, str], list[Element]] = {}
+    purpose = {id(u): F.purpose(u) for u in units}  # each a few dozen regexes: once per field, not per pair
+    section = {id(u): F.section(u) for u in units}
+    purposes_in: dict[str, set[str]] = {}
+    for u in units:
+        purposes_in.setdefault(section[id(u)], set()).add(purpose[id(u)])
     for el in units:
         if el.type == "checkbox" or el.role in ("checkbox", "switch"):
             continue
-        p = F.purpose(el)
+        p = purpose[id(el)]
         kind = p if p in ("email-confirm", "honorific", "company", "bday", "gender", "address-line2", "cc-type") else ""
         if p == "tel" and F.required_state(el) == "required" and not _EXPLAINED_RE.search(F.label_of(el)) \
                 and not F.near(stage, el, _EXPLAINED_RE) and not _EXPLAINED_RE.search(F.dom_context(tree, el)):
             kind = "phone-unexplained"
-        if p in NAME_PARTS and {F.purpose(u) for u in units if F.section(u) == F.section(el)} >= NAME_PARTS:
+        if p in NAME_PARTS and purposes_in[section[id(el)]] >= NAME_PARTS:
             kind = "split-name"
         if kind:
-            found.setdefault((kind, F.section(el) if kind == "split-name" else F.field_key(el)), []).append(el)
+            found.setdefault((kind, section[id(el)] if kind == "split-name" else F.field_key(el)), []).append(el)
     return [(kind, els) for (kind, _), els in found.items()]
 
 
@@ -222,10 +227,10 @@ def _address_blocks(shown) -> list[tuple[StageCapture, str, list[Element]]]:
     """Address forms (≥ 2 address fields of one shipping/billing section) in funnel order."""
     blocks = []
     for stage, new in shown:
-        entries = [e for e in new if F.is_field(e) or e.tag == "select"]
-        for sec in dict.fromkeys(F.section(e) for e in entries if F.purpose(e) in F.ADDRESS):  # document order
-            if sum(1 for e in entries if F.section(e) == sec and F.purpose(e) in F.ADDRESS) >= 2:
-                blocks.append((stage, sec, [e for e in entries if F.section(e) == sec and F.purpose(e) in BLOCK]))
+        entries = [(e, F.section(e), F.purpose(e)) for e in new if F.is_field(e) or e.tag == "select"]
+        for sec in dict.fromkeys(s for _, s, p in entries if p in F.ADDRESS):  # document order
+            if sum(1 for _, s, p in entries if s == sec and p in F.ADDRESS) >= 2:
+                blocks.append((stage, sec, [e for e, s, p in entries if s == sec and p in BLOCK]))
     return blocks
 
 
