@@ -2,22 +2,16 @@
 error · 3 the site could not be audited. Each one through the CLI, against the demo shop and a closed port."""
 from __future__ import annotations
 
-import socket
-
 import pytest
 
 from auditor.cli import main
 from auditor.errors import EXIT_GATE_FAILED, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE
 
+from hardening.faultserver import closed_port
+
 from .helpers import DEMO_SCENARIO, audit, report, run_cli
 
 pytestmark = pytest.mark.browser
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]  # closed again when the block ends: nothing listens there
 
 
 @pytest.fixture(scope="module")

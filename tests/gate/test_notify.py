@@ -17,7 +17,7 @@ from auditor.model import Evidence, Finding
 from auditor.policy import DEFAULT_POLICY, Notify, policy_from_text
 from auditor.report import load_report
 
-from .test_exit_codes import closed_port
+from hardening.faultserver import closed_port
 
 pytestmark = pytest.mark.browser
 
