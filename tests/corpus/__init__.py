@@ -1,0 +1,1 @@
+"""The platform corpus (issue 11): see README.md."""
