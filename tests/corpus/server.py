@@ -30,7 +30,7 @@ ALT_HOST = "localhost"  # same socket, another origin for the browser
 MAX_BODY = 64 * 1024
 TEXT_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml", "application/xml")
 REDIRECTS = (301, 302, 303, 307, 308)
-ROUTE_KEYS = {"path", "method", "file", "status", "redirect", "delay_ms", "content_type", "headers"}
+ROUTE_KEYS = {"path", "method", "file", "status", "redirect", "delay_ms", "content_type", "headers", "form"}
 TYPES = {".js": "application/javascript", ".mjs": "application/javascript", ".svg": "image/svg+xml",
          ".json": "application/json", ".css": "text/css", ".html": "text/html", ".woff2": "font/woff2"}
 
@@ -49,16 +49,28 @@ class Route:
     delay_ms: int = 0
     content_type: str | None = None
     headers: dict = field(default_factory=dict)
+    # POST only: (field, value) pairs the form body must carry (value None: the field is there) — several
+    # steps that post to one URL, as PrestaShop's checkout does, are told apart by their submit field.
+    form: tuple[tuple[str, str | None], ...] = ()
+
+    def accepts(self, body: dict[str, str]) -> bool:
+        return all(k in body and (v is None or body[k] == v) for k, v in self.form)
 
 
 @dataclass(frozen=True)
 class Site:
-    """What a family × variant serves: routes by (method, path), the fallback file, the folders files come
-    from (the variant's first)."""
+    """What a family × variant serves: routes by (method, path, form condition), the fallback file, the
+    folders files come from (the variant's first)."""
 
-    routes: dict[tuple[str, str], Route]
+    routes: dict[tuple[str, str, tuple], Route]
     fallback: str | None
     roots: tuple[Path, ...]
+
+    def match(self, method: str, path: str, body: dict[str, str]) -> Route | None:
+        """The route for a request: one whose form condition the body meets, else the unconditioned one."""
+        here = [r for (m, p, _), r in self.routes.items() if m == method and p == path]
+        return next((r for r in here if r.form and r.accepts(body)), None) or \
+            next((r for r in here if not r.form), None)
 
     def find(self, name: str) -> Path | None:
         for root in self.roots:
@@ -85,11 +97,15 @@ def _route(raw, where: str) -> Route:
     headers = raw.get("headers") or {}
     if not isinstance(headers, dict):
         raise RoutesError(f"{where}: headers must be a mapping of name to value")
+    form = raw.get("form") or {}
+    if not isinstance(form, dict) or (form and method != "POST"):
+        raise RoutesError(f"{where}: form must be a mapping of field to value (or null), on a POST route")
     return Route(method, raw["path"], raw.get("file"), status, raw.get("redirect"), int(raw.get("delay_ms") or 0),
-                 raw.get("content_type"), {str(k): str(v) for k, v in headers.items()})
+                 raw.get("content_type"), {str(k): str(v) for k, v in headers.items()},
+                 tuple(sorted((str(k), None if v is None else str(v)) for k, v in form.items())))
 
 
-def _read_routes(path: Path) -> tuple[dict[tuple[str, str], Route], str | None]:
+def _read_routes(path: Path) -> tuple[dict[tuple[str, str, tuple], Route], str | None]:
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
@@ -99,7 +115,7 @@ def _read_routes(path: Path) -> tuple[dict[tuple[str, str], Route], str | None]:
     routes = {}
     for i, raw in enumerate(doc.get("routes") or []):
         r = _route(raw, f"{path}: routes[{i}]")
-        routes[(r.method, r.path)] = r
+        routes[(r.method, r.path, r.form)] = r
     return routes, doc.get("fallback")
 
 
@@ -162,14 +178,15 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(413, b"request body too large\n", "text/plain")
         body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
         path = urlsplit(self.path).path
-        self.server.log.append((self.command, path, dict(parse_qsl(body)) if body else {}))
+        form = dict(parse_qsl(body, keep_blank_values=True)) if body else {}
+        self.server.log.append((self.command, path, form))
         site = self.server.site
         method = "GET" if self.command == "HEAD" else self.command
-        route = site.routes.get((method, path))
+        route = site.match(method, path, form)
         if route is None and method == "GET" and site.fallback:
             route = Route("GET", path, site.fallback)
         if route is None:
-            allowed = [m for (m, p) in site.routes if p == path]
+            allowed = sorted({m for (m, p, _) in site.routes if p == path and m != method})
             return self._send(405 if allowed else 404, b"not found\n" if not allowed else b"method not allowed\n",
                               "text/plain", {"Allow": ", ".join(allowed)} if allowed else {})
         if route.delay_ms:

@@ -100,6 +100,32 @@ def test_wrong_method_unknown_path_status_and_headers(shop):
     assert _get(shop.url + "/spa-shell")[1]["X-Frame-Options"] == "DENY"
 
 
+def test_post_routes_on_one_url_are_told_apart_by_form_fields(tmp_path):
+    # PrestaShop's checkout posts every step to /commande; the step's submit field says which one it was.
+    routes = """
+routes:
+  - {method: POST, path: /commande, file: step2.html, form: {submitCreate: "1"}}
+  - {method: POST, path: /commande, file: step3.html, form: {confirm-addresses: null}}
+  - {method: POST, path: /commande, file: step1.html}
+  - {method: POST, path: /only-if, redirect: /x, form: {go: "yes"}}
+  - {path: /only-if, file: step1.html}
+"""
+    files = {"step1.html": "one", "step2.html": "two", "step3.html": "three"}
+    with CorpusServer(_family(tmp_path, routes, files)) as shop:
+        assert _get(shop.url + "/commande", data=b"submitCreate=1&email=a%40b.c")[2] == b"two"
+        assert _get(shop.url + "/commande", data=b"confirm-addresses=")[2] == b"three"  # present, any value
+        assert _get(shop.url + "/commande", data=b"submitCreate=0")[2] == b"one"  # condition not met: the plain route
+        assert _get(shop.url + "/commande", data=b"x=1")[2] == b"one"
+        assert _get(shop.url + "/only-if", data=b"go=yes")[0] == 303
+        assert _get(shop.url + "/only-if", data=b"go=no")[0] == 405  # no POST route takes it; GET is there
+
+
+def test_a_form_condition_needs_a_post_route(tmp_path):
+    fam = _family(tmp_path, "routes:\n  - {path: /a, file: index.html, form: {x: '1'}}\n", {"index.html": "a"})
+    with pytest.raises(RoutesError, match=r"routes\[0\]: form must be .* on a POST route"):
+        load_site(fam)
+
+
 def test_delay_holds_the_response(shop):
     t = time.monotonic()
     _get(shop.url + "/cart")
