@@ -89,7 +89,7 @@
             return '<script type="application/ld+json">' + JSON.stringify(ld).replace(/</g, '\\u003c') + '</script>' +
                 '<div class="mx-auto max-w-screen-2xl px-4"><div class="flex flex-col rounded-lg border border-neutral-200 bg-white p-8 md:p-12 lg:flex-row lg:gap-8">' +
                 '<div class="h-full w-full basis-full lg:basis-4/6"><form><div class="relative aspect-square h-full max-h-[550px] w-full overflow-hidden">' +
-                '<img alt="' + esc(p.images[0].altText) + '" fetchpriority="high" decoding="async" class="h-full w-full object-contain" src="' + p.images[0].url + '" width="1200" height="1200">' +
+                '<img alt="' + esc(p.images[0].altText) + '" fetchpriority="high" decoding="async" class="h-full w-full object-contain" src="' + p.images[0].url + '" width="720" height="720">' +
                 '</div></form></div>' +
                 '<div class="basis-full lg:basis-2/6"><div class="mb-6 flex flex-col border-b pb-6">' +
                 '<h1 class="mb-2 text-5xl font-medium">' + esc(p.title) + '</h1>' +
