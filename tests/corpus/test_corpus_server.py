@@ -287,6 +287,12 @@ def test_triage_known_unknown_fixed_and_pending(tmp_path):
     walk_gap = Gap("fam", "friction", "walk", "crash")
     known, unknown, fixed = triage(walk, [walk_gap, gap])
     assert len(known) == 2 and unknown == [] and fixed == []  # the check's gap is pending behind the walk
+    slow = Gap("fam", "friction", "slow-load", "step time counts the typing", intermittent=True)
+    assert triage([], [slow]) == ([], [], [])  # not seen this time: not "fixed" either
+    once = [m for m in compare(truth, "friction", _report([_late("desktop"), _late("mobile"),
+                                                          ("mobile", "slow-load", "major", "payment", "8 s")]))]
+    known, unknown, fixed = triage(once, [slow])
+    assert [m.device for m, _ in known] == ["mobile"] and unknown == [] and fixed == []
 
 
 @pytest.mark.parametrize("edit,message", [
@@ -305,6 +311,9 @@ def test_bad_gap_entries_are_named_errors(tmp_path):
     path = tmp_path / "gaps.yaml"
     path.write_text("gaps:\n  - {family: a, variant: b, check: speed, reason: r}\n")
     with pytest.raises(TruthError, match=r"gaps\[0\]: check must be one of"):
+        load_gaps(path)
+    path.write_text("gaps:\n  - {family: a, variant: b, check: long-form, reason: r, intermittent: true}\n")
+    with pytest.raises(TruthError, match="only slow-load gaps may be intermittent"):
         load_gaps(path)
     path.write_text("gaps:\n  - {family: a, variant: b, check: walk}\n")
     with pytest.raises(TruthError, match="needs family, variant, check and reason"):

@@ -82,6 +82,7 @@ class Gap:
     check: str
     reason: str
     device: str | None = None  # None: every device
+    intermittent: bool = False  # a timing artifact of a busy machine: covers when seen, never "fixed"
 
     def covers(self, m: Mismatch) -> bool:
         return self.variant == m.variant and self.check == m.check and self.device in (None, m.device)
@@ -159,9 +160,13 @@ def load_gaps(path: Path) -> list[Gap]:
             raise TruthError(f"{where}: needs family, variant, check and reason")
         if raw["check"] not in (*CHECKS, WALK) or raw.get("device") not in (None, *DEVICES):
             raise TruthError(f"{where}: check must be one of {', '.join((*CHECKS, WALK))}, device desktop or mobile")
-        if set(raw) - {"family", "variant", "check", "reason", "device"}:
-            raise TruthError(f"{where}: unknown key(s) {', '.join(sorted(set(raw) - {'family', 'variant', 'check', 'reason', 'device'}))}")
-        out.append(Gap(raw["family"], raw["variant"], raw["check"], raw["reason"], raw.get("device")))
+        keys = {"family", "variant", "check", "reason", "device", "intermittent"}
+        if set(raw) - keys:
+            raise TruthError(f"{where}: unknown key(s) {', '.join(sorted(set(raw) - keys))}")
+        if raw.get("intermittent") and raw["check"] != "slow-load":
+            raise TruthError(f"{where}: only slow-load gaps may be intermittent (timing on a busy machine)")
+        out.append(Gap(raw["family"], raw["variant"], raw["check"], raw["reason"], raw.get("device"),
+                       bool(raw.get("intermittent"))))
     return out
 
 
@@ -252,7 +257,9 @@ def triage(mismatches: list[Mismatch], gaps: list[Gap]) -> tuple[list[tuple[Mism
     """(mismatches a gap explains, mismatches none does, gaps that explain nothing — fixed, to remove).
 
     A check's gap on a device whose walk did not get through is pending, not fixed: the checks were not
-    compared there, so nothing can be said about it until the walk gap closes."""
+    compared there, so nothing can be said about it until the walk gap closes. An intermittent gap (a
+    slow-load artifact that depends on the machine's load) explains a mismatch when there is one and is
+    never reported as fixed."""
     stopped = {m.device for m in mismatches if m.check == WALK}
     known, unknown, used = [], [], set()
     for m in mismatches:
@@ -263,4 +270,4 @@ def triage(mismatches: list[Mismatch], gaps: list[Gap]) -> tuple[list[tuple[Mism
             known.append((m, gap))
             used.add(id(gap))
     pending = {id(g) for g in gaps if g.check != WALK and (g.device in stopped if g.device else bool(stopped))}
-    return known, unknown, [g for g in gaps if id(g) not in used and id(g) not in pending]
+    return known, unknown, [g for g in gaps if id(g) not in used | pending and not g.intermittent]
