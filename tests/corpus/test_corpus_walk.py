@@ -14,7 +14,7 @@ import pytest
 
 import clitools
 from corpus.server import CorpusServer
-from corpus.truth import CHECKS, DEVICES, Mismatch, compare, gaps_for, load_gaps, load_truth, reported_verdicts, triage
+from corpus.truth import Mismatch, compare, gaps_for, load_gaps, load_truth, triage, verdict_table
 
 HERE = Path(__file__).parent
 FAMILIES = sorted(p.parent for p in HERE.glob("*/truth.yaml"))
@@ -34,16 +34,6 @@ def audit(family: Path, variant: str, out: Path) -> tuple[dict, str]:
     return json.loads(clitools.only_run_dir(out).joinpath("report.json").read_text(encoding="utf-8")), log
 
 
-def _table(family: str, variant: str, truth, report: dict) -> str:
-    """truth → reported per device and check, one line per check (for the terminal summary)."""
-    rows = []
-    verdicts = {d: reported_verdicts(report, d)[0] for d in DEVICES}
-    for check in CHECKS:
-        cells = [f"{truth.variants[variant].verdict[check][d]}→{verdicts[d][check].split(' (')[0]}" for d in DEVICES]
-        rows.append(f"{family:<22} {variant:<10} {check:<22} " + "  ".join(f"{c:<24}" for c in cells))
-    return "\n".join(rows)
-
-
 @pytest.mark.parametrize("family,variant", CASES, ids=[f"{f.name}/{v}" for f, v in CASES])
 def test_family_matches_truth(family: Path, variant: str, tmp_path, summary_section):
     truth = load_truth(family / "truth.yaml")
@@ -56,8 +46,8 @@ def test_family_matches_truth(family: Path, variant: str, tmp_path, summary_sect
         report, log = audit(family, variant, tmp_path / "again")
         mismatches = compare(truth, variant, report)
     summary_section(f"corpus {family.name}/{variant}: truth→reported (desktop, mobile)",
-                    _table(family.name, variant, truth, report) + ("\n" + "\n".join(map(str, mismatches))
-                                                                   if mismatches else ""))
+                    verdict_table(family.name, variant, truth, report) + ("\n" + "\n".join(map(str, mismatches))
+                                                                          if mismatches else ""))
     known, unknown, fixed = triage(mismatches, gaps)
     problems = []
     if unknown:

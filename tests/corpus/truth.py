@@ -253,6 +253,16 @@ def _has_finding(report: dict, device: str, exp: Expected) -> bool:
     return False
 
 
+def verdict_table(family: str, variant: str, truth, report: dict) -> str:
+    """truth → reported per device and check, one line per check (for the terminal summary)."""
+    rows = []
+    verdicts = {d: reported_verdicts(report, d)[0] for d in DEVICES}
+    for check in CHECKS:
+        cells = [f"{truth.variants[variant].verdict[check][d]}→{verdicts[d][check].split(' (')[0]}" for d in DEVICES]
+        rows.append(f"{family:<22} {variant:<10} {check:<22} " + "  ".join(f"{c:<24}" for c in cells))
+    return "\n".join(rows)
+
+
 def triage(mismatches: list[Mismatch], gaps: list[Gap]) -> tuple[list[tuple[Mismatch, Gap]], list[Mismatch], list[Gap]]:
     """(mismatches a gap explains, mismatches none does, gaps that explain nothing — fixed, to remove).
 

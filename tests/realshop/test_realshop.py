@@ -15,26 +15,26 @@ import pytest
 import yaml
 
 from clitools import only_run_dir, run_cli
-from corpus.truth import compare, gaps_for, load_gaps, load_truth, triage
+from corpus.truth import compare, gaps_for, load_gaps, load_truth, triage, verdict_table
 
 from .client import ShopClient
-from .shop import VARIANTS, missing_install, variants
+from .shop import VARIANTS, OscarShop, ShopError, missing_install, variants
 
 HERE = Path(__file__).resolve().parent
 FAMILY = "django-oscar"
 SCENARIO = HERE / "scenario.yaml"
 TRUTH = load_truth(HERE / "truth.yaml")
 GAPS = load_gaps(HERE / "known_gaps.yaml")
-WALK_TIMEOUT_S = 900  # two devices, nine steps each; ~20 s on an idle machine
+WALK_TIMEOUT_S = 900  # two devices, ten steps each: ~10 s on an idle machine
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow,
-              pytest.mark.skipif(missing_install() is not None, reason=str(missing_install()))]
+pytestmark = pytest.mark.skipif(missing_install() is not None, reason=str(missing_install()))
 
 
 def test_every_variant_has_a_truth():
     assert sorted(TRUTH.variants) == sorted(variants())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("variant", variants())
 def test_variant_is_configured(variant, oscar_shop):
     """Guest checkout on or off, and the shipping the basket states, as variants.yaml sets them."""
@@ -55,22 +55,52 @@ def test_variant_is_configured(variant, oscar_shop):
         assert "/accounts/login/" in landing.url and 'id="register_form"' in landing.text, shop.log
 
 
-@pytest.mark.parametrize("variant", variants())
-def test_walk_matches_truth(variant, oscar_shop, tmp_path):
-    shop = oscar_shop(variant)
-    out = tmp_path / "reports"
+def audit(shop, out: Path) -> tuple[dict, str]:
+    """`auditor run scenario.yaml` against the running shop, both devices: the report, and what to read when not."""
     res = run_cli("run", SCENARIO, "--base-url", shop.url, "--out", out, "--no-history", timeout=WALK_TIMEOUT_S)
-    where = f"server log: {shop.log}\nauditor stdout (end):\n{res.stdout[-2500:]}\nstderr (end):\n{res.stderr[-2500:]}"
-    assert res.returncode in (0, 1), f"auditor run exited {res.returncode}; {where}"
+    where = f"server log: {shop.log}\nauditor exit {res.returncode}:\n{res.stdout[-2500:]}\n{res.stderr[-2500:]}"
+    assert res.returncode in (0, 1), f"auditor run gave no verdict; {where}"
     run_dir = only_run_dir(out)
-    report = json.loads((run_dir / "report.json").read_text())
-    known, unknown, fixed = triage(compare(TRUTH, variant, report), gaps_for(FAMILY, variant, GAPS))
+    return json.loads((run_dir / "report.json").read_text()), f"report: {run_dir / 'index.html'}\n{where}"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("variant", variants())
+def test_walk_matches_truth(variant, oscar_shop, tmp_path, summary_section):
+    shop = oscar_shop(variant)
+    gaps = gaps_for(FAMILY, variant, GAPS)
+    report, where = audit(shop, tmp_path / "first")
+    mismatches = compare(TRUTH, variant, report)
+    if any(m.check == "slow-load" and not any(g.covers(m) for g in gaps) for m in mismatches):
+        # Lab timing on a shared 2-core machine, as in the corpus walk: a fast page can miss a band once while
+        # other processes hold the CPU; a really slow page is slow twice.
+        report, where = audit(shop, tmp_path / "again")
+        mismatches = compare(TRUTH, variant, report)
+    summary_section(f"real shop {FAMILY}/{variant}: truth→reported (desktop, mobile)",
+                    verdict_table(FAMILY, variant, TRUTH, report))
+    known, unknown, fixed = triage(mismatches, gaps)
     problems = [f"differs from truth.yaml: {m}" for m in unknown]
-    problems += [f"known_gaps.yaml lists a gap that no longer happens, remove it: {g}" for g in fixed]
-    assert not problems, "\n".join(problems) + f"\nreport: {run_dir / 'index.html'}\n{where}"
+    problems += [f"known_gaps.yaml lists a gap that no longer happens, delete it: {g}" for g in fixed]
+    if problems:
+        pytest.fail("\n".join(problems) + f"\n{where}", pytrace=False)
     if known:
         reasons = dict.fromkeys(f"{m.device} {m.check}: {g.reason}" for m, g in known)
         pytest.xfail("known gaps (known_gaps.yaml): " + "; ".join(reasons))
+
+
+@pytest.mark.slow
+def test_shop_is_stopped_when_the_test_fails(oscar_template, tmp_path):
+    with pytest.raises(AssertionError), OscarShop("guest-free", oscar_template, tmp_path) as shop:
+        proc = shop._proc
+        assert ShopClient(shop.url).get("/catalogue/").text.count('class="product_pod"') == 3
+        raise AssertionError("a failing test")
+    assert proc.poll() is not None, "the server outlived the failed test"
+
+
+def test_a_shop_that_cannot_start_names_its_log(oscar_template, tmp_path):
+    with pytest.raises(ShopError, match=r"exited with .* before serving; log: .*server\.log(.|\n)*no variant 'nope'"):
+        OscarShop("nope", oscar_template, tmp_path).start()
 
 
 def test_money_in_basket_is_read_by_the_client():
