@@ -19,6 +19,8 @@ from ..model import STAGE_KINDS
 from ..yamlsrc import Node, Source, join, short, suggest
 from . import schema
 from .devices import resolve_devices
+from .keys import key_problem
+from .selectors import selector_problem
 from .types import Action, Limits, Retry, Scenario, SignIn, Step
 
 __all__ = ["ENV_BASE_URL", "load_scenario", "load_scenario_text"]
@@ -188,6 +190,10 @@ class _Loader:
         if secret:
             self.src.fail(node, key, "a selector cannot use a value from the environment: "
                           "selectors are shown in reports", "select the element another way")
+            return None
+        problem = selector_problem(value) if value is not None else None
+        if problem:  # a typo in the scenario must not surface at walk time as "the site could not be audited"
+            self.src.fail(node, key, *problem)
             return None
         return value
 
@@ -404,6 +410,11 @@ class _Loader:
         if raw is None:
             return None, False
         value, secret = self._subst(raw, node, key)
+        problem = key_problem(value) if kind == "press" and value is not None else None
+        if problem:
+            message, hint = problem
+            self.src.fail(node, key, "unknown key (its value came from the environment)" if secret else message, hint)
+            return None, False
         if kind == "goto" and value is not None:
             try:
                 u = urlsplit(value)
