@@ -12,6 +12,7 @@ from typing import Sequence
 from . import __version__
 from .errors import EXIT_CODES, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, AuditorError, ConfigError
 from .model import AuditRun, severity_rank
+from .writable import check_history_path, check_out_dir, nonempty_path
 
 THROTTLES = ("none", "mobile", "slow-3g", "desktop")
 
@@ -36,7 +37,8 @@ def _positive(text: str) -> int:
 
 
 def add_audit_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--out", type=Path, default=Path("reports"), help="report root directory (default: reports/)")
+    p.add_argument("--out", type=nonempty_path, default=Path("reports"),
+                   help="report root directory (default: reports/)")
     p.add_argument("--device", action="append", default=[], metavar="NAME",
                    help="audit only this device (repeatable; default: the scenario's devices)")
     p.add_argument("--repeat", type=_positive, default=1, metavar="N",
@@ -77,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("run_dir", type=Path)
     check.add_argument("--policy", type=Path)
     check.add_argument("--fail-on", choices=("info", "minor", "major", "critical", "never"))
-    check.add_argument("--out", type=Path, help="write the re-checked report here (default: in place)")
+    check.add_argument("--out", type=nonempty_path, help="write the re-checked report here (default: in place)")
     add_gate_options(check, history=False)
     add_gate_commands(sub)
     add_merge_parser(sub)
@@ -107,6 +109,7 @@ def load_policy(path: Path | None, fail_on: str | None, inline=()):
 def audit_options(args, scenarios=(), **extra):
     from .audit import AuditOptions
 
+    check_out_dir(args.out)  # before any browser: a report root that cannot be written is the user's setting
     return AuditOptions(out_dir=args.out, devices=tuple(args.device), repeat=args.repeat, throttle=args.throttle,
                         workers=args.workers, browser_path=args.browser_path, connect=args.connect,
                         policy=load_policy(args.policy, args.fail_on, scenarios), debug=args.debug,
@@ -216,6 +219,7 @@ def cmd_check(args) -> int:
     if not (args.run_dir / "report.json").is_file():
         raise ConfigError("not a run directory: report.json is missing", path=str(args.run_dir))
     old = load_report(args.run_dir / "report.json")
+    check_out_dir(args.out or args.run_dir, "--out" if args.out else "RUN_DIR")
     journeys = load_captures(args.run_dir)
     opts = AuditOptions(policy=load_policy(args.policy, args.fail_on), debug=args.debug, gate=gate_options(args))
     run = check_run(journeys, opts, old.run_id, options=dict(old.options) | {"rechecked": True})
@@ -250,7 +254,7 @@ def add_shard_option(p: argparse.ArgumentParser) -> None:
 def add_merge_parser(sub) -> None:
     merge = sub.add_parser("merge", help="combine shard runs (run --shard I/N) into one run, gate and report")
     merge.add_argument("shard_dirs", nargs="+", type=Path, metavar="SHARD_DIR")
-    merge.add_argument("--out", type=Path, default=Path("reports"),
+    merge.add_argument("--out", type=nonempty_path, default=Path("reports"),
                        help="report root: the merged run goes to OUT/<run-id>/ (default: reports/)")
     merge.add_argument("--policy", type=Path, help="policy file (default: ./auditor.yaml when present)")
     merge.add_argument("--fail-on", choices=("info", "minor", "major", "critical", "never"))
@@ -284,6 +288,7 @@ def cmd_merge(args) -> int:
     scenarios, notes = plan_scenarios(args.shard_dirs)
     for note in notes:
         print(f"auditor: note: {note}", file=sys.stderr)
+    check_out_dir(args.out)
     opts = AuditOptions(out_dir=args.out, policy=load_policy(args.policy, args.fail_on, scenarios), debug=args.debug,
                         progress=_progress(args.quiet), gate=gate_options(args, scenarios))
     run, run_dir = merge_shards(args.shard_dirs, opts)
@@ -302,7 +307,7 @@ def add_gate_options(p: argparse.ArgumentParser, *, history: bool = True) -> Non
                         "(auditor baseline save)")
     if history:
         where = p.add_mutually_exclusive_group()
-        where.add_argument("--history", type=Path, metavar="PATH",
+        where.add_argument("--history", type=nonempty_path, metavar="PATH",
                            help="SQLite run history for trends and regressions (default: OUT/history.sqlite)")
         where.add_argument("--no-history", action="store_true", help="do not read or record the run history")
         p.add_argument("--keep-runs", type=_positive, metavar="N",
@@ -348,6 +353,8 @@ def check_gate_inputs(baseline: Path | None, history: Path | None) -> None:
     if baseline is not None:
         from .gate.baseline import load_baseline
         load_baseline(baseline)
+    if history is not None:
+        check_history_path(history)
     if history is not None and history.exists():
         from .gate.history import History
         History(history, create=False).close()
