@@ -100,14 +100,14 @@ def _progress(quiet: bool):
 
 def load_policy(path: Path | None, fail_on: str | None, inline=()):
     """Layers (docs/policy.md): --fail-on > --policy FILE > ./auditor.yaml > the scenarios' inline policy."""
-    from .policy import load_policy as _load
+    from .config.policy import load_policy as _load
 
     files = [f for f in (Path("auditor.yaml"), path) if f is not None and (f == path or f.is_file())]
     return _load(files, inline, fail_on=fail_on)
 
 
 def audit_options(args, scenarios=(), **extra):
-    from .audit import AuditOptions
+    from .run.pipeline import AuditOptions
 
     check_out_dir(args.out)  # before any browser: a report root that cannot be written is the user's setting
     return AuditOptions(out_dir=args.out, devices=tuple(args.device), repeat=args.repeat, throttle=args.throttle,
@@ -153,7 +153,7 @@ def summary_lines(run: AuditRun, run_dir: Path) -> list[str]:
 # ---- commands ------------------------------------------------------------------------------------
 
 def cmd_run(args) -> int:
-    from .audit import audit
+    from .run.pipeline import audit
     from .scenario.load import load_scenario
 
     base_url = args.base_url or os.environ.get("AUDITOR_BASE_URL") or None
@@ -167,7 +167,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from .audit import audit
+    from .run.pipeline import audit
     from .demo import PROFILES, SCENARIO, DemoShop, parse_toggles
     from .scenario.load import load_scenario
 
@@ -213,7 +213,7 @@ def cmd_doctor(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .audit import AuditOptions, check_run
+    from .run.pipeline import AuditOptions, check_run
     from .report import load_captures, load_report, write_report
 
     if not (args.run_dir / "report.json").is_file():
@@ -237,7 +237,7 @@ def cmd_check(args) -> int:
 # ---- scaling: --shard I/N and `auditor merge` (docs/scaling.md) -----------------------------------
 
 def _shard_arg(text: str) -> tuple[int, int]:
-    from .shard import parse_shard
+    from .run.shard import parse_shard
 
     try:
         return parse_shard(text)
@@ -264,7 +264,7 @@ def add_merge_parser(sub) -> None:
 def run_shard(args, scenarios) -> int:
     """A shard has no verdict of its own: exit 0 once its run directory is written, even when a walk
     failed or friction was found, so one shard never cancels its CI matrix siblings; the merge exits 1/3."""
-    from .audit import audit
+    from .run.pipeline import audit
 
     i, n = args.shard
     run, run_dir = audit(scenarios, audit_options(args, scenarios, shard=(i, n), label=f"shard-{i}of{n}"))
@@ -282,8 +282,8 @@ def run_shard(args, scenarios) -> int:
 
 
 def cmd_merge(args) -> int:
-    from .audit import AuditOptions
-    from .merge import merge_shards, plan_scenarios
+    from .run.pipeline import AuditOptions
+    from .run.merge import merge_shards, plan_scenarios
 
     scenarios, notes = plan_scenarios(args.shard_dirs)
     for note in notes:

@@ -43,7 +43,7 @@ def run_bare(spec: dict) -> dict:
 
 
 def run_auditor(spec: dict) -> dict:
-    from auditor import phases
+    from auditor.run import phases
     from auditor.cli import main as cli_main
 
     argv = ["--quiet", "run", *spec["scenarios"], "--base-url", spec["base_url"], "--out", spec["out"],

@@ -32,8 +32,8 @@ def only_run_dir(out: Path) -> Path:
 
 
 def walk_on_a_thread(scenario, opts, run_dir: Path, devices=(), timeout: float | None = None):
-    """``audit.walk_jobs`` for one scenario (on ``devices``, default: its own), on a thread of its own."""
-    from auditor.audit import plan_jobs, walk_jobs
+    """``run.pipeline.walk_jobs`` for one scenario (on ``devices``, default: its own), on a thread of its own."""
+    from auditor.run.pipeline import plan_jobs, walk_jobs
 
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(walk_jobs, plan_jobs([scenario], devices), opts, run_dir).result(timeout=timeout)

@@ -15,7 +15,7 @@ from auditor.scenario import devices as devices_mod
 from auditor.scenario import schema
 from auditor.scenario.load import load_scenario, load_scenario_text
 from auditor.scenario.types import ACTION_KINDS, BUILTIN_DEVICES, Limits, Retry
-from auditor.yamlsrc import Source
+from auditor.config.yamlsrc import Source
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_DEVICE_LOOKUP = devices_mod.playwright_devices

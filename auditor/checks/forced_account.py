@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from ..model import Element, Journey, StageCapture
-from . import _forms as F
+from ..analysis import forms as F
 from .base import CheckMeta, Context, NotApplicable, Source, evidence_of, find_text
 
 META = CheckMeta(

@@ -6,7 +6,7 @@ import traceback
 from typing import Any, Iterable
 
 from ..model import CheckResult, Finding, Journey, Passed
-from ..policy import DEFAULT_POLICY, Policy
+from ..config.policy import DEFAULT_POLICY, Policy
 from .base import Context, NotApplicable
 from .registry import ALL_CHECKS
 

@@ -22,10 +22,10 @@ from decimal import Decimal
 from typing import Iterable
 
 from ..model import Evidence, Finding, Journey, Passed, slug
-from ._lexicon import pattern
-from ._ledger import Ledger, Line, build_ledger, option_regions
-from ._ledger_words import classify
-from ._money import find_money, format_money
+from ..analysis.lexicon import pattern
+from ..analysis.ledger import Ledger, Line, build_ledger, option_regions
+from ..analysis.ledger_words import classify
+from ..analysis.money import find_money, format_money
 from .base import CheckMeta, Context, NotApplicable, Source, collapse, evidence_box
 
 META = CheckMeta(

@@ -17,9 +17,9 @@ from typing import Iterable
 from urllib.parse import urlsplit
 
 from ..model import Evidence, Finding, Passed, Rect, StageCapture
-from . import _trust as t
-from ._ledger import build_ledger
-from ._lexicon import pattern
+from ..analysis import trust as t
+from ..analysis.ledger import build_ledger
+from ..analysis.lexicon import pattern
 from .base import CheckMeta, Context, NotApplicable, Source, evidence_box, evidence_of
 
 META = CheckMeta(

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..errors import ConfigError
 from ..model import AuditRun
-from ..policy import TIMING_METRICS
+from ..config.policy import TIMING_METRICS
 from .measure import StageValue, samples_text, stage_values
 from .regress import ref_key
 

@@ -29,7 +29,7 @@ from typing import Iterator
 
 from ..errors import EXIT_CODES, ConfigError
 from ..model import SEVERITIES, AuditRun
-from ..policy import TIMING_METRICS, Policy, Retention
+from ..config.policy import TIMING_METRICS, Policy, Retention
 from .measure import StageValue, stage_values
 from .regress import ref_key
 

@@ -6,7 +6,7 @@ import statistics
 from pathlib import Path
 
 from ..model import SEVERITIES
-from ..policy import Tolerance
+from ..config.policy import Tolerance
 from .measure import fmt
 
 BARS = "▁▂▃▄▅▆▇█"

@@ -87,7 +87,7 @@ def stage_matches(stages: Sequence[str], stage: StageCapture) -> bool:
 def checkout_counts(journey: Journey) -> dict | None:
     """The long-form check's count: fields and elements a new guest is shown from the cart to the order
     review, each field once; None when no checkout stage was captured."""
-    from ..checks import _forms as F
+    from ..analysis import forms as F
     from ..checks.form_length import checkout_shown
 
     found = checkout_shown(journey)

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from ..errors import EXIT_CODES
 from ..model import AuditRun, severity_rank
-from ..policy import Notify
+from ..config.policy import Notify
 from .regress import FLAGGED_ONLY
 
 TIMEOUT_S = 10

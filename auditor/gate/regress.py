@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Callable, Mapping
 
 from ..model import AuditRun, severity_rank
-from ..policy import Policy
+from ..config.policy import Policy
 from .measure import StageValue, fmt, samples_text, stage_values
 
 NAMES = {"ttfb_ms": "TTFB", "fcp_ms": "FCP", "lcp_ms": "LCP", "dcl_ms": "DCL", "load_ms": "Load", "cls": "CLS",

@@ -19,8 +19,8 @@ from dataclasses import replace
 
 from ..errors import EXIT_GATE_FAILED, EXIT_OK, EXIT_UNREACHABLE
 from ..model import AuditRun, GateResult, severity_rank
-from ..policy import Policy
-from . import budgets as _budgets
+from ..config.policy import Policy
+from ..config import budgets as _budgets
 from .regress import finding_regressions, timing_regressions
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from ..model import AuditRun
-from ..phases import phase
+from ..run.phases import phase
 from . import compare as _compare
 from .annotate import annotate_run, clear_annotations
 from .catalog import number_findings

@@ -288,7 +288,7 @@ def format_metric(metric: str, value: float | None) -> str:
 
 # ISO 4217 codes a check may use as a unit → symbol, or "" to show the code. A symbol only where it is
 # unambiguous for shoppers of that currency ("$" is the US dollar; other dollars keep their code).
-# Minor units come from the checks' own table (_money.minor_units), so prices read as they were parsed.
+# Minor units come from the analysis layer's own table (analysis.money.minor_units), so prices read as they were parsed.
 CURRENCIES: Mapping[str, str] = {
     "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "KRW": "₩", "ILS": "₪", "NGN": "₦", "PHP": "₱",
     "VND": "₫", "UAH": "₴", "TRY": "₺", "CAD": "", "AUD": "", "NZD": "", "CHF": "", "SEK": "", "NOK": "",
@@ -301,7 +301,7 @@ CURRENCIES: Mapping[str, str] = {
 
 def format_money(value: float | int, code: str) -> str:
     """``$2.50``, ``€4.95``, ``¥500``, ``12.00 CAD``: the currency's minor units, its symbol when unambiguous."""
-    from ..checks._money import minor_units  # here: importing it compiles the price patterns
+    from ..analysis.money import minor_units  # here: importing it compiles the price patterns
 
     symbol = CURRENCIES[code]
     text = f"{abs(value):,.{minor_units(code)}f}"

@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any, Mapping
 
 from ..model import Device
-from ..yamlsrc import Node, Source, join, short
+from ..config.yamlsrc import Node, Source, join, short
 from . import schema
 from .types import BUILTIN_DEVICES, DEFAULT_DEVICES
 

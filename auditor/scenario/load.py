@@ -1,7 +1,7 @@
 """Scenario YAML → ``Scenario``: every problem reported as ``file:line: key.path: message (hint)``.
 
 The key tables live in ``schema.py``; the YAML tree, line numbers and generic checks in
-``auditor/yamlsrc.py``; devices in ``devices.py``. This module adds the rest of what is
+``auditor/config/yamlsrc.py``; devices in ``devices.py``. This module adds the rest of what is
 particular to a scenario: ``${…}`` substitution and which values are secret, steps and actions,
 URLs and domains.
 """
@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from ..errors import ScenarioError
 from ..model import STAGE_KINDS
-from ..yamlsrc import Node, Source, join, short, suggest
+from ..config.yamlsrc import Node, Source, join, short, suggest
 from . import schema
 from .devices import resolve_devices
 from .keys import key_problem

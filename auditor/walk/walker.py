@@ -13,7 +13,7 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 from ..model import Device, Journey, StageCapture, StepFailure, Timing, slug
-from ..phases import phase
+from ..run.phases import phase
 from ..scenario.types import Action, Scenario, Step
 from .actions import (OPTIONAL_WAIT_MS, SENSITIVE_NAME_RE, SUBMIT_KINDS, SubmitBlocked, is_final_submit,
                       run_action, sensitive_field, wait_ready)

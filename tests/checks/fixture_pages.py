@@ -9,7 +9,7 @@ from pathlib import Path
 
 from auditor.checks.runner import run_check
 from auditor.model import Finding, StageCapture, Timing
-from auditor.policy import DEFAULT_POLICY
+from auditor.config.policy import DEFAULT_POLICY
 from auditor.walk.snapshot import capture_html, journey_of
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "checks"

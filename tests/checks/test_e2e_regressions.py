@@ -1,6 +1,6 @@
 """Cases the demo-shop toggle matrix caught: pinned here as pure unit tests (no browser)."""
-from auditor.checks._forms import auxiliary_forms
-from auditor.checks._trust import card_fields
+from auditor.analysis.forms import auxiliary_forms
+from auditor.analysis.trust import card_fields
 from auditor.model import Element, Rect, StageCapture, Timing
 
 

@@ -6,7 +6,7 @@ import pytest
 from auditor.checks import forced_account
 from auditor.checks.runner import run_check
 from auditor.model import Element, Rect, StageCapture, Timing
-from auditor.policy import DEFAULT_POLICY, Policy
+from auditor.config.policy import DEFAULT_POLICY, Policy
 from auditor.walk.snapshot import journey_of
 from fixture_pages import check_case, sidecar, stub
 

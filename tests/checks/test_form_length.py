@@ -5,11 +5,11 @@ from dataclasses import replace
 
 import pytest
 
-from auditor.checks import _forms as F
+from auditor.analysis import forms as F
 from auditor.checks import form_length
 from auditor.checks.runner import run_check
 from auditor.model import Element, Rect, StageCapture, Timing
-from auditor.policy import DEFAULT_POLICY, Policy
+from auditor.config.policy import DEFAULT_POLICY, Policy
 from auditor.walk.snapshot import journey_of
 from fixture_pages import check_case, sidecar
 

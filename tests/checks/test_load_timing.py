@@ -13,7 +13,7 @@ from PIL import Image
 from auditor.checks import load_timing
 from auditor.checks.runner import run_check
 from auditor.model import Element, Rect, StageCapture, Timing
-from auditor.policy import DEFAULT_POLICY, Policy
+from auditor.config.policy import DEFAULT_POLICY, Policy
 from auditor.walk.snapshot import journey_of
 from fixture_pages import FIXTURES, capture
 

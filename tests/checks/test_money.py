@@ -1,9 +1,9 @@
-"""Money parsing (auditor/checks/_money.py): the formats shops print, and what is not money."""
+"""Money parsing (auditor/analysis/money.py): the formats shops print, and what is not money."""
 from decimal import Decimal
 
 import pytest
 
-from auditor.checks._money import (MoneyHint, decimal_vote, find_money, lang_decimal, page_hint, parse_money,
+from auditor.analysis.money import (MoneyHint, decimal_vote, find_money, lang_decimal, page_hint, parse_money,
                                    to_decimal)
 
 NBSP, NNBSP = "\u00a0", "\u202f"

@@ -10,7 +10,7 @@ import pytest
 from auditor.checks import trust_signals
 from auditor.checks.runner import run_check
 from auditor.model import Element, Rect, StageCapture, Timing
-from auditor.policy import Policy
+from auditor.config.policy import Policy
 from auditor.walk.snapshot import journey_of
 
 from offline_dom import fixture_capture, locate  # noqa: F401 - pytest fixtures

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from auditor.audit import AuditOptions, check_run
+from auditor.run.pipeline import AuditOptions, check_run
 from auditor.demo import SCENARIO, DemoShop, Toggles
 from auditor.model import AuditRun
 from auditor.scenario.load import load_scenario

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from auditor.checks._ledger import build_ledger
+from auditor.analysis.ledger import build_ledger
 from auditor.checks.base import Context
 from auditor.demo import Toggles
 

@@ -6,7 +6,7 @@ import pytest
 
 from auditor.cli import main
 from auditor.gate.verdict import decide
-from auditor.policy import policy_from_text
+from auditor.config.policy import policy_from_text
 
 from .helpers import report, with_lcp
 

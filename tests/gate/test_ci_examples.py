@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from auditor.policy import load_policy_file
+from auditor.config.policy import load_policy_file
 
 from .helpers import ROOT, TIMEOUT_S
 

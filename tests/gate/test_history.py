@@ -15,7 +15,7 @@ from auditor.demo import Toggles
 from auditor.gate.history import History, Past
 from auditor.gate.regress import ref_key
 from auditor.gate.verdict import decide
-from auditor.policy import DEFAULT_POLICY, policy_from_text
+from auditor.config.policy import DEFAULT_POLICY, policy_from_text
 from auditor.report import load_report
 
 from .helpers import audit, report, run_cli, with_lcp

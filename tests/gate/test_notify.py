@@ -14,7 +14,7 @@ from auditor.cli import main
 from auditor.gate.notify import build_message, send
 from auditor.gate.pipeline import GateOptions, record_and_compare
 from auditor.model import Evidence, Finding
-from auditor.policy import DEFAULT_POLICY, Notify, policy_from_text
+from auditor.config.policy import DEFAULT_POLICY, Notify, policy_from_text
 from auditor.report import load_report
 
 from hardening.faultserver import closed_port

@@ -8,8 +8,8 @@ import pytest
 
 from auditor.cli import load_policy
 from auditor.errors import PolicyError
-from auditor.policy import DEFAULT_POLICY, load_policy_file, policy_from_text
-from auditor.policy import load_policy as merge_layers
+from auditor.config.policy import DEFAULT_POLICY, load_policy_file, policy_from_text
+from auditor.config.policy import load_policy as merge_layers
 from auditor.scenario.load import load_scenario
 
 from .helpers import DEMO_SCENARIO, ROOT
@@ -150,8 +150,8 @@ def test_two_scenarios_with_different_inline_policies_are_refused(tmp_path):
 
 def test_docs_policy_lists_every_option_and_metric():
     from auditor.checks.registry import ALL_CHECKS
-    from auditor.gate.budgets import METRICS
-    from auditor.policy import KEYS
+    from auditor.config.budgets import METRICS
+    from auditor.config.policy import KEYS
 
     text = (ROOT / "docs" / "policy.md").read_text(encoding="utf-8")
     names = [k for m in ALL_CHECKS for k in m.META.defaults] + [m.META.id for m in ALL_CHECKS]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.audit import AuditOptions, check_run
+from auditor.run.pipeline import AuditOptions, check_run
 from auditor.report import write_report
 from auditor.scenario.load import load_scenario_text
 from auditor.walk import walker

@@ -122,7 +122,7 @@ def test_cli_on_mutated_scenarios(tmp_path, capsys, text):
     def no_walk(*a, **k):
         raise _Walked()
 
-    with mock.patch.dict("os.environ", ENV), mock.patch("auditor.audit.audit", no_walk), \
+    with mock.patch.dict("os.environ", ENV), mock.patch("auditor.run.pipeline.audit", no_walk), \
             mock.patch.object(devices_mod, "playwright_devices", lambda: {}):
         try:
             rc = cli.main(["-q", "run", str(path), "--out", str(tmp_path / "r")])

@@ -6,7 +6,7 @@ import dataclasses
 import pytest
 from PIL import Image
 
-from auditor.audit import AuditOptions, check_run
+from auditor.run.pipeline import AuditOptions, check_run
 from auditor.report import write_report
 from auditor.scenario.load import load_scenario_text
 from clitools import walk_on_a_thread

@@ -8,8 +8,8 @@ import signal
 
 import pytest
 
-from auditor.audit import AuditOptions, check_run, plan_jobs
-from auditor.parallel import walk_parallel
+from auditor.run.pipeline import AuditOptions, check_run, plan_jobs
+from auditor.run.workers import walk_parallel
 from auditor.scenario.load import load_scenario
 
 from .helpers import browser_main_pid, cmdline, descendants, mini_scenario, wait_until

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from auditor.errors import ConfigError
-from auditor.merge import Shard, check_cover
+from auditor.run.merge import Shard, check_cover
 from auditor.model import AuditRun
-from auditor.shard import SHARD_SCHEME, shard_keys
+from auditor.run.shard import SHARD_SCHEME, shard_keys
 
 PLAN = ["a.yaml::A::desktop", "a.yaml::A::mobile", "b.yaml::B::desktop", "b.yaml::B::mobile", "c.yaml::C::desktop"]
 

@@ -7,7 +7,7 @@ import pytest
 
 from auditor.cli import main
 from auditor.errors import ConfigError
-from auditor.shard import parse_shard, shard_keys, take_shard
+from auditor.run.shard import parse_shard, shard_keys, take_shard
 
 
 @pytest.mark.parametrize("text, expected", [("1/2", (1, 2)), ("2/2", (2, 2)), (" 3 / 5 ", (3, 5)), ("1/1", (1, 1))])

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from ..policy import DEVICE_SCOPED, SEVERITY_WORDS, read_number
-from ..yamlsrc import join, suggest
+from .policy import DEVICE_SCOPED, SEVERITY_WORDS, read_number
+from .yamlsrc import join, suggest
 
 
 def parse_checks(src, node, key) -> dict:

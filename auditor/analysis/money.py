@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Iterable
 from urllib.parse import urlsplit
 
-from ._lexicon import load, pattern
+from .lexicon import load, pattern
 
 # ISO 4217 minor units where they are not 2.
 MINOR_UNITS = {c: 0 for c in ("JPY", "KRW", "VND", "CLP", "ISK", "PYG", "UGX", "XAF", "XOF", "XPF", "KMF", "RWF",

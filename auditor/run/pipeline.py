@@ -1,7 +1,7 @@
 """The pipeline in one place: scenarios → walk → checks → gate → report files.
 
     plan_jobs()   Scenario × Device → ordered jobs (the unit of sharding and of workers)
-    walk_jobs()   jobs → Journeys (browser work; serial here, processes in parallel.py)
+    walk_jobs()   jobs → Journeys (browser work; serial here, processes in workers.py)
     check_run()   Journeys → CheckResults → AuditRun with its gate verdict
     write()       AuditRun → reports/<run-id>/
 """
@@ -19,12 +19,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from . import __version__
-from .gate.verdict import decide
-from .model import AuditRun, Device, Journey, slug
+from .. import __version__
+from ..gate.verdict import decide
+from ..model import AuditRun, Device, Journey, slug
 from .phases import phase
-from .policy import DEFAULT_POLICY, Policy
-from .scenario.types import Scenario
+from ..config.policy import DEFAULT_POLICY, Policy
+from ..scenario.types import Scenario
 
 Progress = Callable[[str], None]
 
@@ -78,13 +78,13 @@ def plan_jobs(scenarios: Sequence[Scenario], devices: Sequence[str] = ()) -> lis
 def browser_session(browser_path: str | None = None, connect: str | None = None) -> Iterator:
     from playwright.sync_api import sync_playwright
 
-    from .walk.browser import launch, resolve_browser
+    from ..walk.browser import launch, resolve_browser
 
     with phase("launch"):  # the driver and the browser, started and stopped: timed apart from the walk
         p = sync_playwright().start()
         try:
             if connect:
-                from .errors import BrowserNotFound
+                from ..errors import BrowserNotFound
                 try:
                     browser = p.chromium.connect(connect)
                 except Exception as exc:  # noqa: BLE001
@@ -107,7 +107,7 @@ def browser_session(browser_path: str | None = None, connect: str | None = None)
 
 
 def walk_jobs(jobs: Sequence[Job], opts: AuditOptions, run_dir: Path, *, contended: bool = False) -> list[Journey]:
-    from .walk.walker import WalkOptions, walk_journey
+    from ..walk.walker import WalkOptions, walk_journey
 
     journeys: list[Journey] = []
     with tempfile.TemporaryDirectory(prefix="auditor-state-") as state_dir, \
@@ -126,7 +126,7 @@ def check_run(journeys: Sequence[Journey], opts: AuditOptions, run_id: str, *, o
               judge: bool = True) -> AuditRun:
     """The checks over the journeys, and (``judge``) the gate's verdict. One shard of a sharded run is
     not judged: its merge is."""
-    from .checks.runner import run_checks  # here, not on top: warmed up while the browser starts
+    from ..checks.runner import run_checks  # here, not on top: warmed up while the browser starts
 
     results = []
     with phase("checks"):
@@ -151,9 +151,9 @@ def _warm_up() -> None:
     critical path. Imports are thread-safe; a failure here surfaces again where it matters."""
     def work() -> None:
         try:
-            from .checks import runner  # noqa: F401 - every check module and its word lists
-            from .gate import pipeline  # noqa: F401
-            from .report.html import environment
+            from ..checks import runner  # noqa: F401 - every check module and its word lists
+            from ..gate import pipeline  # noqa: F401
+            from ..report.html import environment
             env = environment()
             for name in env.list_templates():
                 env.get_template(name)
@@ -164,7 +164,7 @@ def _warm_up() -> None:
 
 def audit(scenarios: Sequence[Scenario], opts: AuditOptions) -> tuple[AuditRun, Path]:
     """Walk, check, gate and write the report. Returns the run and its directory."""
-    from .report import write_report
+    from ..report import write_report
 
     run_id = opts.run_id or new_run_id(opts.label or (scenarios[0].name if len(scenarios) == 1 else "audit"))
     run_dir = Path(opts.out_dir) / run_id
@@ -177,14 +177,14 @@ def audit(scenarios: Sequence[Scenario], opts: AuditOptions) -> tuple[AuditRun, 
     t0 = time.monotonic()
     _warm_up()
     if opts.workers > 1 and len(jobs) > 1:
-        from .parallel import walk_parallel
+        from .workers import walk_parallel
         journeys = walk_parallel(jobs, opts, run_dir)
     else:
         journeys = walk_jobs(jobs, opts, run_dir)
     walk_s = time.monotonic() - t0
     options = run_options(opts, scenarios) | {"walk_seconds": round(walk_s, 2)} | cut
     run = check_run(journeys, opts, run_id, options=options, judge=not opts.shard)
-    from .gate.pipeline import record_and_compare
+    from ..gate.pipeline import record_and_compare
     with phase("gate"):
         run, trends = record_and_compare(run, run_dir, opts)  # baseline, history, retention, notify
     with phase("report"):  # annotation inside it is a phase of its own

@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from typing import Sequence
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 SHARD_SCHEME = "sorted(path::scenario::device)[i-1::n]"
 _SPEC = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")

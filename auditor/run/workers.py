@@ -32,8 +32,8 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any, Sequence
 
-from .errors import AuditorError, BrowserNotFound
-from .model import Journey, StepFailure, from_dict, to_dict
+from ..errors import AuditorError, BrowserNotFound
+from ..model import Journey, StepFailure, from_dict, to_dict
 
 POLL_S = 1.0  # how often the parent looks at deadlines when no worker says anything
 STOP_GRACE_S = 8.0  # after Ctrl-C: time a worker gets to close its browser before it is killed
@@ -76,7 +76,7 @@ class _Browsers:
         self.opened = 0
 
     def get(self):
-        from .audit import browser_session
+        from .pipeline import browser_session
 
         if self.browser is not None and self.browser.is_connected():
             return self.browser
@@ -113,7 +113,7 @@ def worker_main(wid: int, conn, cfg: WorkerConfig) -> None:
     signal.signal(signal.SIGTERM, _on_sigterm)
     if not cfg.debug:  # a driver torn down mid-call makes asyncio log tracebacks nobody can act on
         logging.getLogger("asyncio").setLevel(logging.CRITICAL)
-    from .walk.walker import WalkOptions, walk_journey
+    from ..walk.walker import WalkOptions, walk_journey
 
     browsers = _Browsers(cfg, say=lambda text: conn.send(("progress", text)))
     try:
@@ -338,7 +338,7 @@ def _exit_text(code: int | None) -> str:
 
 def walk_parallel(jobs: Sequence, opts, run_dir: Path) -> list[Journey]:
     """Walk ``jobs`` in min(opts.workers, len(jobs)) processes; journeys come back in plan order."""
-    from .walk.browser import ENV_VAR, resolve_browser
+    from ..walk.browser import ENV_VAR, resolve_browser
 
     n = max(1, min(opts.workers, len(jobs)))
     browser_path = opts.browser_path

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from .errors import ConfigError
-from .model import AuditRun, Journey
+from ..errors import ConfigError
+from ..model import AuditRun, Journey
 from .shard import SHARD_OPTION_KEYS, journey_key, plan_id
 
 
@@ -33,7 +33,7 @@ class Shard:
 
 
 def load_shard(run_dir: Path) -> Shard:
-    from .report import load_captures, load_report
+    from ..report import load_captures, load_report
 
     run_dir = Path(run_dir)
     if not (run_dir / "report.json").is_file():
@@ -93,7 +93,7 @@ def check_cover(shards: Sequence[Shard]) -> list[str]:
 
 
 def _copy_screenshots(shard: Shard, out_dir: Path) -> int:
-    from .report.paths import inside
+    from ..report.paths import inside
 
     copied = 0
     for j in shard.journeys:
@@ -123,8 +123,8 @@ def merged_options(shards: Sequence[Shard], plan: list[str], opts) -> dict:
 
 def merge_shards(dirs: Sequence[Path], opts, *, run_id: str | None = None) -> tuple[AuditRun, Path]:
     """Load, verify, copy screenshots, re-check, gate and write one report. Returns the run and its dir."""
-    from .audit import check_run, new_run_id
-    from .report import write_report
+    from .pipeline import check_run, new_run_id
+    from ..report import write_report
 
     if not dirs:
         raise ConfigError("no shard directories given", key="merge")
@@ -144,7 +144,7 @@ def merge_shards(dirs: Sequence[Path], opts, *, run_id: str | None = None) -> tu
     if opts.progress:
         opts.progress(f"merging {len(shards)} shards: {len(journeys)} journeys, {copied} screenshots → {run_dir}")
     run = check_run(journeys, opts, run_id, options=merged_options(shards, plan, opts))
-    from .gate.pipeline import record_and_compare
+    from ..gate.pipeline import record_and_compare
     run, trends = record_and_compare(run, run_dir, opts)  # baseline, ONE history entry, retention, notify
     write_report(run, run_dir, trends=trends)
     return run, run_dir
@@ -156,7 +156,7 @@ def plan_scenarios(dirs: Sequence[Path]) -> tuple[list, list[str]]:
     a note for each one that could not be loaded (the merge goes on without it)."""
     import json
 
-    from .scenario.load import load_scenario
+    from ..scenario.load import load_scenario
 
     try:
         data = json.loads((Path(dirs[0]) / "report.json").read_text(encoding="utf-8"))

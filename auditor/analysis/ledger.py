@@ -7,7 +7,7 @@ for a ``<dd>``. Sentences without an amount still say something: "Taxes and ship
 checkout" (pending), "Free shipping" (0), "inkl. MwSt." (tax included). Radio/checkbox option labels
 are options, not lines. Structured data (JSON-LD Offer, microdata, Open Graph, Shopify's
 ``data-checkout-*-target``) adds what the rows lack. Struck prices and thresholds, unit prices and
-instalments (see ``_money``) are not lines.
+instalments (see ``money``) are not lines.
 """
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from ..model import Element, Rect, StageCapture
-from . import _pagedata as pd
-from ._lexicon import pattern
-from ._money import ISO_CODES, Money, MoneyHint, find_money, page_hint
-from ._ledger_words import classify, mentions
+from . import pagedata as pd
+from .lexicon import pattern
+from .money import ISO_CODES, Money, MoneyHint, find_money, page_hint
+from .ledger_words import classify, mentions
 
 ROW_SLACK_PX = 24  # a container is a row while it is at most 2.5 × the amount's height + this
 SHOPIFY_TARGETS = {"data-checkout-subtotal-price-target": "subtotal", "data-checkout-total-shipping-target": "shipping",

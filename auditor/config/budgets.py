@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import SEVERITIES, AuditRun, Journey, severity_rank
-from ..policy import TIMING_METRICS, Policy
-from .measure import checkout_counts, device_matches, fmt, median_of, samples_text, stage_matches
+from .policy import TIMING_METRICS, Policy
+from ..gate.measure import checkout_counts, device_matches, fmt, median_of, samples_text, stage_matches
 
 # metric → what it measures (the source of the table in docs/policy.md)
 METRICS = {
@@ -81,7 +81,7 @@ class Budget:
 
 def parse_budgets(src, node, key: str) -> tuple[Budget, ...]:
     from ..checks.registry import check_ids
-    from ..yamlsrc import join
+    from .yamlsrc import join
 
     out = []
     for i, item in enumerate(src.sequence(node, key) or []):

@@ -10,9 +10,9 @@ from typing import Iterator
 from urllib.parse import urlsplit
 
 from ..model import Element, Evidence, Rect, StageCapture
-from . import _pagedata as pd
-from ._lexicon import host_in, load, pattern, patterns
-from .base import evidence_box
+from . import pagedata as pd
+from .lexicon import host_in, load, pattern, patterns
+from ..checks.base import evidence_box
 
 LEX = "trust_lexicon"
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")

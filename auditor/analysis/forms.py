@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from ..model import STAGE_KINDS, Element, Journey, StageCapture
-from .base import is_text_field
+from ..checks.base import is_text_field
 
 # WHATWG HTML "Autofill" field names (mirrored in axe-core lib/commons/text/is-valid-autocomplete.js).
 FIELD_TOKENS = frozenset("""

@@ -18,7 +18,7 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 MAX_BYTES = 256 * 1024  # a scenario or policy is a few KB; a bigger file is a mistake or an attack
 MAX_DEPTH = 40

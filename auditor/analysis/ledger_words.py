@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ._lexicon import earliest, pattern, patterns
+from .lexicon import earliest, pattern, patterns
 
 _CORE_ORDER = ("subtotal", "shipping", "tax", "fee", "total")  # tie-break at the same position
 # "Total after discount" is a total; "Shipping discount" is a discount.

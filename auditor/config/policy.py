@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from dataclasses import fields as fields_of
 from typing import Any, Iterable, Mapping, Sequence
 
-from .model import SEVERITIES, Timing
+from ..model import SEVERITIES, Timing
 
 FAIL_ON_LEVELS = SEVERITIES + ("never",)
 SEVERITY_WORDS = SEVERITIES
@@ -128,7 +128,7 @@ def load_policy_file(path) -> Policy:
 
 
 def policy_from_text(text: str, path: str = "<string>") -> Policy:
-    from .errors import PolicyError
+    from ..errors import PolicyError
     from .yamlsrc import Source
 
     src = Source(path, PolicyError)
@@ -142,7 +142,7 @@ EMPTY_HINT = "a policy sets e.g. fail_on: major, checks:, budgets:; see docs/pol
 def load_policy(files: Sequence = (), scenarios: Sequence = (), *, fail_on: str | None = None) -> Policy:
     """Merge the inline policies of ``scenarios`` (lowest), then ``files`` in order (later wins),
     then ``fail_on`` from the command line. Raises PolicyError (exit 2) on any problem."""
-    from .errors import PolicyError
+    from ..errors import PolicyError
     from .yamlsrc import Source
 
     layers, names = [], []
@@ -175,7 +175,7 @@ def load_policy(files: Sequence = (), scenarios: Sequence = (), *, fail_on: str 
 def _inline_node(src, scenario):
     """The ``policy:`` node with its real lines: the scenario file is read again; when it cannot be
     (a scenario built from text), every value points at the ``policy:`` line."""
-    from .errors import ConfigError
+    from ..errors import ConfigError
     from .yamlsrc import Node
 
     try:
@@ -207,10 +207,10 @@ def _layer(src, root, base: str) -> dict:
     if "fail_on_regression" in m:
         out["fail_on_regression"] = src.boolean(m["fail_on_regression"], join(base, "fail_on_regression"), True)
     if "checks" in m:
-        from .gate.options import parse_checks
+        from .options import parse_checks
         out["checks"] = parse_checks(src, m["checks"], join(base, "checks"))
     if "budgets" in m:
-        from .gate.budgets import parse_budgets
+        from .budgets import parse_budgets
         out["budgets"] = parse_budgets(src, m["budgets"], join(base, "budgets"))
     for name, cls, read in (("tolerance", Tolerance, _tolerance), ("regressions", Regressions, _regressions),
                             ("retention", Retention, _retention), ("notify", Notify, _notify)):
@@ -330,7 +330,7 @@ def _build(layers: Iterable[dict], names: Sequence[str]) -> Policy:
 
 def _cross_check(policy: Policy) -> None:
     """What only the merged policy can tell: a budget on a check that no layer leaves enabled."""
-    from .errors import PolicyError
+    from ..errors import PolicyError
 
     for b in policy.budgets:
         if b.check and not policy.enabled(b.check):

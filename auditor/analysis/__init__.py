@@ -1,0 +1,12 @@
+"""What the checks, the gate and the report read off a captured stage, beyond the raw element table:
+
+    ledger.py        the price lines a stage shows (subtotal, fees, total) and what they add up to
+    ledger_words.py  which fee or total a label names (``data/fee_lexicon.json``)
+    money.py         prices in the formats shops print, with their currency
+    forms.py         form controls a shopper sees, what each field is for, autofill tokens
+    trust.py         finders for trust signals: security cues, payment logos, policy links
+    pagedata.py      what the element table does not hold: JSON-LD, microdata, <meta>, script hosts
+    lexicon.py       the word and host lists in ``data/``
+
+Pure functions over ``model`` objects and lxml trees: no browser, no checks.
+"""
