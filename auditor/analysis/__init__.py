@@ -7,6 +7,7 @@
     trust.py         finders for trust signals: security cues, payment logos, policy links
     pagedata.py      what the element table does not hold: JSON-LD, microdata, <meta>, script hosts
     lexicon.py       the word and host lists in ``data/``
+    evidence.py      Evidence (selector, box, text) for what a finding or a passed signal points at
 
 Pure functions over ``model`` objects and lxml trees: no browser, no checks.
 """

@@ -12,7 +12,17 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from ..model import STAGE_KINDS, Element, Journey, StageCapture
-from ..checks.base import is_text_field
+
+FIELD_INPUT_TYPES = frozenset({"text", "email", "tel", "number", "password", "search", "url", "date",
+                               "datetime-local", "month", "week", "time", ""})
+
+
+def is_text_field(el: Element) -> bool:
+    """Baymard's *field*: a text-entry input or textarea (not hidden/submit/button/checkbox/radio)."""
+    if el.tag == "textarea":
+        return True
+    return el.tag == "input" and el.type in FIELD_INPUT_TYPES
+
 
 # WHATWG HTML "Autofill" field names (mirrored in axe-core lib/commons/text/is-valid-autocomplete.js).
 FIELD_TOKENS = frozenset("""

@@ -17,9 +17,9 @@ from decimal import Decimal, InvalidOperation
 
 from ..model import Element, Rect, StageCapture
 from . import pagedata as pd
+from .ledger_words import classify, mentions
 from .lexicon import pattern
 from .money import ISO_CODES, Money, MoneyHint, find_money, page_hint
-from .ledger_words import classify, mentions
 
 ROW_SLACK_PX = 24  # a container is a row while it is at most 2.5 × the amount's height + this
 SHOPIFY_TARGETS = {"data-checkout-subtotal-price-target": "subtotal", "data-checkout-total-shipping-target": "shipping",

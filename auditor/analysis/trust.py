@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 
 from ..model import Element, Evidence, Rect, StageCapture
 from . import pagedata as pd
+from .evidence import evidence_box
 from .lexicon import host_in, load, pattern, patterns
-from ..checks.base import evidence_box
 
 LEX = "trust_lexicon"
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")

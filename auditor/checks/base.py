@@ -10,7 +10,8 @@ A check module has a docstring (the shopper-facing reason and its source), ``MET
     def run(journey: Journey, ctx: Context) -> Iterable[Finding | Passed]: ...       # scope="journey"
     def run(stage: StageCapture, ctx: Context) -> Iterable[Finding | Passed]: ...    # scope="stage"
 
-``raise NotApplicable("why")`` when there is nothing to judge. Checks never import Playwright:
+``raise NotApplicable("why")`` when there is nothing to judge. Evidence comes from
+``analysis.evidence`` (``evidence_of``, ``evidence_box``). Checks never import Playwright:
 they read the captured element table, timing and DOM (parsed once per stage with lxml).
 """
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any, Iterable, Mapping
 
 import lxml.html
 
-from ..model import Element, Evidence, Finding, Journey, Passed, Rect, StageCapture
+from ..model import Element, Evidence, Finding, Journey, Passed, StageCapture
 
 
 class NotApplicable(Exception):
@@ -46,26 +47,6 @@ class CheckMeta:
     applies_to: tuple[str, ...] = ()  # stage kinds; () = every stage
     defaults: Mapping[str, Any] = field(default_factory=dict)  # options a policy may override
     description: str = ""
-
-
-def collapse(text: str, limit: int = 200) -> str:
-    text = re.sub(r"\s+", " ", text or "").strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def evidence_of(element: Element | None, stage: StageCapture | str, text: str | None = None) -> Evidence:
-    """The one way to point at an element: its selector, its box, and what was read there."""
-    stage_id = stage if isinstance(stage, str) else stage.stage
-    if element is None:
-        return Evidence(stage=stage_id, text=collapse(text or ""))
-    shown = text if text is not None else (element.text or element.name or element.attrs.get("placeholder", ""))
-    return Evidence(stage=stage_id, selector=element.selector, box=element.box if element.visible else None,
-                    text=collapse(shown))
-
-
-def evidence_box(stage: StageCapture | str, box: Rect | None, selector: str | None = None, text: str = "") -> Evidence:
-    stage_id = stage if isinstance(stage, str) else stage.stage
-    return Evidence(stage=stage_id, selector=selector, box=box, text=collapse(text))
 
 
 class Context:
@@ -113,19 +94,8 @@ class Context:
 
 # ---- element-table helpers shared by checks ------------------------------------------------------
 
-FIELD_INPUT_TYPES = frozenset({"text", "email", "tel", "number", "password", "search", "url", "date",
-                               "datetime-local", "month", "week", "time", ""})
-
-
 def visible(elements: Iterable[Element]) -> list[Element]:
     return [e for e in elements if e.visible]
-
-
-def is_text_field(el: Element) -> bool:
-    """Baymard's *field*: a text-entry input or textarea (not hidden/submit/button/checkbox/radio)."""
-    if el.tag == "textarea":
-        return True
-    return el.tag == "input" and el.type in FIELD_INPUT_TYPES
 
 
 def text_of(stage: StageCapture, *, visible_only: bool = True) -> str:

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import re
 
-from ..model import Element, Journey, StageCapture
 from ..analysis import forms as F
-from .base import CheckMeta, Context, NotApplicable, Source, evidence_of, find_text
+from ..analysis.evidence import evidence_of
+from ..model import Element, Journey, StageCapture
+from .base import CheckMeta, Context, NotApplicable, Source, find_text
 
 META = CheckMeta(
     id="forced-account", title="Shoppers can buy as a guest",

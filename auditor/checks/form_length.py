@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import re
 
-from ..model import Element, Journey, StageCapture
 from ..analysis import forms as F
-from .base import CheckMeta, Context, NotApplicable, Source, evidence_of
+from ..analysis.evidence import evidence_of
+from ..model import Element, Journey, StageCapture
+from .base import CheckMeta, Context, NotApplicable, Source
 
 META = CheckMeta(
     id="long-form", title="The checkout form asks only for what it needs",

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import statistics
 
+from ..analysis.evidence import evidence_box, evidence_of
 from ..model import StageCapture
-from .base import CheckMeta, Context, NotApplicable, Source, evidence_box, evidence_of
+from .base import CheckMeta, Context, NotApplicable, Source
 
 META = CheckMeta(
     id="slow-load", title="Pages show their content quickly",

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import forced_account, form_length, load_timing
-from . import surprise_fees, trust_signals
+from . import forced_account, form_length, load_timing, surprise_fees, trust_signals
 
 ALL_CHECKS: tuple[ModuleType, ...] = (load_timing, form_length, forced_account, trust_signals, surprise_fees)
 

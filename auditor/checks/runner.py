@@ -5,8 +5,8 @@ from __future__ import annotations
 import traceback
 from typing import Any, Iterable
 
-from ..model import CheckResult, Finding, Journey, Passed
 from ..config.policy import DEFAULT_POLICY, Policy
+from ..model import CheckResult, Finding, Journey, Passed
 from .base import Context, NotApplicable
 from .registry import ALL_CHECKS
 

@@ -21,12 +21,13 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Iterable
 
-from ..model import Evidence, Finding, Journey, Passed, slug
-from ..analysis.lexicon import pattern
+from ..analysis.evidence import collapse, evidence_box
 from ..analysis.ledger import Ledger, Line, build_ledger, option_regions
 from ..analysis.ledger_words import classify
+from ..analysis.lexicon import pattern
 from ..analysis.money import find_money, format_money
-from .base import CheckMeta, Context, NotApplicable, Source, collapse, evidence_box
+from ..model import Evidence, Finding, Journey, Passed, slug
+from .base import CheckMeta, Context, NotApplicable, Source
 
 META = CheckMeta(
     id="surprise-fees", title="All costs are shown by the cart", failure_title="Costs appear only late in checkout",

@@ -16,11 +16,12 @@ from __future__ import annotations
 from typing import Iterable
 from urllib.parse import urlsplit
 
-from ..model import Evidence, Finding, Passed, Rect, StageCapture
 from ..analysis import trust as t
+from ..analysis.evidence import evidence_box, evidence_of
 from ..analysis.ledger import build_ledger
 from ..analysis.lexicon import pattern
-from .base import CheckMeta, Context, NotApplicable, Source, evidence_box, evidence_of
+from ..model import Evidence, Finding, Passed, Rect, StageCapture
+from .base import CheckMeta, Context, NotApplicable, Source
 
 META = CheckMeta(
     id="missing-trust-signals", title="Trust signals are where shoppers look for them",
