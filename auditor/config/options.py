@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .policy import DEVICE_SCOPED, SEVERITY_WORDS, read_number
+from ..checks.registry import ALL_CHECKS
+from ..model import SEVERITIES
 from .yamlsrc import join, suggest
+
+# Checks that read ``options[<device name>]`` as per-device overrides (load_timing.limits()).
+DEVICE_SCOPED = ("slow-load",)
 
 
 def parse_checks(src, node, key) -> dict:
-    from ..checks.registry import ALL_CHECKS
-
     metas = {m.META.id: m.META for m in ALL_CHECKS}
     out = {}
     for cid, value in (src.mapping(node, key, metas) or {}).items():
@@ -68,11 +70,11 @@ def _option(src, node, key, default, name):
     if isinstance(default, bool):
         return src.boolean(node, key, default)
     if isinstance(default, (int, float)):
-        v = read_number(src, node, key, integer=isinstance(default, int))
+        v = src.read_number(node, key, integer=isinstance(default, int))
         return default if v is None else v
     if isinstance(default, str):
-        if default in SEVERITY_WORDS:
-            return src.choice(node, key, SEVERITY_WORDS, default)
+        if default in SEVERITIES:
+            return src.choice(node, key, SEVERITIES, default)
         return src.string(node, key, default)
     if isinstance(default, Mapping):
         fields = src.mapping(node, key, default) or {}
@@ -89,7 +91,7 @@ def _bands(src, node, key, default):
     if node.kind == "scalar" and node.value is None and default is None:
         return None
     if node.kind == "seq":
-        vals = [read_number(src, n, join(key, i)) for i, n in enumerate(node.value)]
+        vals = [src.read_number(n, join(key, i)) for i, n in enumerate(node.value)]
         if len(vals) != 2:
             src.fail(node, key, f"expected [good, poor], found a list of {len(vals)}")
             return default
@@ -101,7 +103,7 @@ def _bands(src, node, key, default):
                              hint="write {good: N, poor: M}")
         if fields is None:
             return default
-        out = {n: read_number(src, v, join(key, n)) for n, v in fields.items()}
+        out = {n: src.read_number(v, join(key, n)) for n, v in fields.items()}
     merged = {**(default or {}), **{k: v for k, v in out.items() if v is not None}}
     if None not in merged.values() and len(merged) == 2 and merged["good"] > merged["poor"]:
         src.fail(node, key, f"good ({merged['good']:g}) must not be above poor ({merged['poor']:g})")

@@ -19,17 +19,19 @@ from dataclasses import dataclass, field
 from dataclasses import fields as fields_of
 from typing import Any, Iterable, Mapping, Sequence
 
+from ..errors import ConfigError, PolicyError
 from ..model import SEVERITIES, Timing
+from ..scenario.types import Scenario
+from .budgets import Budget, parse_budgets
+from .options import parse_checks
+from .yamlsrc import Node, Source, join
 
 FAIL_ON_LEVELS = SEVERITIES + ("never",)
-SEVERITY_WORDS = SEVERITIES
 TIMING_METRICS = Timing.METRICS
 # What regressions are judged on by default: server time and the Core Web Vitals of each page, and the
 # response time of steps that load no new page (SPA). FCP mostly repeats LCP; load_ms follows third parties.
 REGRESSION_METRICS = ("ttfb_ms", "lcp_ms", "cls", "step_ms")
 NOTIFY_EVENTS = ("failed", "regression")
-# Checks that read ``options[<device name>]`` as per-device overrides (load_timing.limits()).
-DEVICE_SCOPED = ("slow-load",)
 
 # Top-level keys, each with the one-line doc that docs/policy.md repeats.
 KEYS = {
@@ -101,7 +103,7 @@ class Policy:
     fail_on: str = "major"  # findings at or above this severity fail the gate; "never" reports only
     checks: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # check id → {enabled, options…}
     path: str = ""  # where it came from ("" = built-in defaults), e.g. "auditor.yaml + shop.yaml (inline)"
-    budgets: tuple[Any, ...] = ()  # gate.budgets.Budget
+    budgets: tuple[Budget, ...] = ()
     tolerance: Tolerance = Tolerance()
     fail_on_regression: bool = True
     regressions: Regressions = Regressions()
@@ -128,9 +130,6 @@ def load_policy_file(path) -> Policy:
 
 
 def policy_from_text(text: str, path: str = "<string>") -> Policy:
-    from ..errors import PolicyError
-    from .yamlsrc import Source
-
     src = Source(path, PolicyError)
     layer = _layer(src, src.parse(text, empty_hint=EMPTY_HINT), "")
     return _build([layer], [path])
@@ -139,14 +138,12 @@ def policy_from_text(text: str, path: str = "<string>") -> Policy:
 EMPTY_HINT = "a policy sets e.g. fail_on: major, checks:, budgets:; see docs/policy.md"
 
 
-def load_policy(files: Sequence = (), scenarios: Sequence = (), *, fail_on: str | None = None) -> Policy:
+def load_policy(files: Sequence[str | os.PathLike[str]] = (), scenarios: Sequence[Scenario] = (), *,
+                fail_on: str | None = None) -> Policy:
     """Merge the inline policies of ``scenarios`` (lowest), then ``files`` in order (later wins),
     then ``fail_on`` from the command line. Raises PolicyError (exit 2) on any problem."""
-    from ..errors import PolicyError
-    from .yamlsrc import Source
-
     layers, names = [], []
-    inline = [s for s in scenarios if getattr(s, "policy", None)]
+    inline = [s for s in scenarios if s.policy]
     if len({repr(s.policy) for s in inline}) > 1:
         a, b = inline[0], next(s for s in inline if repr(s.policy) != repr(inline[0].policy))
         raise PolicyError(f"scenarios {a.name!r} and {b.name!r} carry different inline policies and one run has one "
@@ -175,9 +172,6 @@ def load_policy(files: Sequence = (), scenarios: Sequence = (), *, fail_on: str 
 def _inline_node(src, scenario):
     """The ``policy:`` node with its real lines: the scenario file is read again; when it cannot be
     (a scenario built from text), every value points at the ``policy:`` line."""
-    from ..errors import ConfigError
-    from .yamlsrc import Node
-
     try:
         node = src.parse(src.read()).get("policy")
         src.problems.clear()  # problems of the scenario itself were reported by its loader
@@ -198,8 +192,6 @@ def _inline_node(src, scenario):
 
 def _layer(src, root, base: str) -> dict:
     """One file's (or inline policy's) settings, validated; only the keys it sets."""
-    from .yamlsrc import join
-
     m = src.mapping(root, base, KEYS) or {}
     out: dict[str, Any] = {}
     if "fail_on" in m:
@@ -207,10 +199,8 @@ def _layer(src, root, base: str) -> dict:
     if "fail_on_regression" in m:
         out["fail_on_regression"] = src.boolean(m["fail_on_regression"], join(base, "fail_on_regression"), True)
     if "checks" in m:
-        from .options import parse_checks
         out["checks"] = parse_checks(src, m["checks"], join(base, "checks"))
     if "budgets" in m:
-        from .budgets import parse_budgets
         out["budgets"] = parse_budgets(src, m["budgets"], join(base, "budgets"))
     for name, cls, read in (("tolerance", Tolerance, _tolerance), ("regressions", Regressions, _regressions),
                             ("retention", Retention, _retention), ("notify", Notify, _notify)):
@@ -228,28 +218,12 @@ def _layer(src, root, base: str) -> dict:
     return out
 
 
-def read_number(src, node, key, *, integer=False, minimum=0.0, maximum=None, nullable=False):
-    v = node.value
-    if nullable and node.kind == "scalar" and v is None:
-        return None
-    ok = node.kind == "scalar" and isinstance(v, (int, float)) and not isinstance(v, bool)
-    ok = ok and (not integer or isinstance(v, int)) and v >= minimum and (maximum is None or v <= maximum)
-    if not ok:
-        what = "a whole number" if integer else "a number"
-        top = f" and ≤ {maximum:g}" if maximum is not None else ""
-        src.fail(node, key, f"expected {what} ≥ {minimum:g}{top}{' or null' if nullable else ''}, "
-                            f"found {node.describe()}")
-        return None
-    return v
-
-
 def _numbers(src, fields, key, spec) -> dict:
-    from .yamlsrc import join
-
     out = {}
     for name, node in fields.items():
         integer, minimum, maximum, nullable = spec[name]
-        v = read_number(src, node, join(key, name), integer=integer, minimum=minimum, maximum=maximum, nullable=nullable)
+        v = src.read_number(node, join(key, name), integer=integer, minimum=minimum, maximum=maximum,
+                            nullable=nullable)
         if v is not None or nullable:
             out[name] = v
     return out
@@ -265,8 +239,6 @@ def _retention(src, fields, key):
 
 
 def _regressions(src, fields, key):
-    from .yamlsrc import join
-
     out = _numbers(src, {k: v for k, v in fields.items() if k != "metrics"}, key,
                    {"window": (True, 1, 100, False), "min_runs": (True, 1, 100, False)})
     if "metrics" in fields:
@@ -286,8 +258,6 @@ def _url(src, node, key) -> str:
 
 
 def _notify(src, fields, key):
-    from .yamlsrc import join
-
     out: dict[str, Any] = {}
     if "url" in fields:
         out["url"] = _url(src, fields["url"], join(key, "url"))
@@ -330,8 +300,6 @@ def _build(layers: Iterable[dict], names: Sequence[str]) -> Policy:
 
 def _cross_check(policy: Policy) -> None:
     """What only the merged policy can tell: a budget on a check that no layer leaves enabled."""
-    from ..errors import PolicyError
-
     for b in policy.budgets:
         if b.check and not policy.enabled(b.check):
             raise PolicyError(f"budget on check {b.check!r}, which the policy disables: it could never be judged",

@@ -349,6 +349,23 @@ class Source:
             return default
         return float(v)
 
+    def read_number(self, node: Node, key: str, *, integer: bool = False, minimum: float = 0.0,
+                    maximum: float | None = None, nullable: bool = False) -> float | None:
+        """A policy number: ``minimum`` ≤ it (≤ ``maximum``), a whole one when ``integer``, null when
+        ``nullable``. None (and a problem recorded unless it was a null allowed) when it is not."""
+        v = node.value
+        if nullable and node.kind == "scalar" and v is None:
+            return None
+        ok = node.kind == "scalar" and isinstance(v, (int, float)) and not isinstance(v, bool)
+        ok = ok and (not integer or isinstance(v, int)) and v >= minimum and (maximum is None or v <= maximum)
+        if not ok:
+            what = "a whole number" if integer else "a number"
+            top = f" and ≤ {maximum:g}" if maximum is not None else ""
+            self.fail(node, key, f"expected {what} ≥ {minimum:g}{top}{' or null' if nullable else ''}, "
+                                 f"found {node.describe()}")
+            return None
+        return v
+
     def boolean(self, node: Node | None, key: str, default: bool) -> bool:
         if node is None:
             return default

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ..config.policy import Policy
 from ..errors import EXIT_GATE_FAILED, EXIT_OK, EXIT_UNREACHABLE
 from ..model import AuditRun, GateResult, severity_rank
-from ..config.policy import Policy
-from ..config import budgets as _budgets
+from . import budgets as _budgets
 from .regress import finding_regressions, timing_regressions
 
 
