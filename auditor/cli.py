@@ -107,7 +107,7 @@ def load_policy(path: Path | None, fail_on: str | None, inline=()):
 
 
 def audit_options(args, scenarios=(), **extra):
-    from .run.pipeline import AuditOptions
+    from .run.plan import AuditOptions
 
     check_out_dir(args.out)  # before any browser: a report root that cannot be written is the user's setting
     return AuditOptions(out_dir=args.out, devices=tuple(args.device), repeat=args.repeat, throttle=args.throttle,
@@ -213,8 +213,9 @@ def cmd_doctor(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .run.pipeline import AuditOptions, check_run
     from .report import load_captures, load_report, write_report
+    from .run.pipeline import check_run
+    from .run.plan import AuditOptions
 
     if not (args.run_dir / "report.json").is_file():
         raise ConfigError("not a run directory: report.json is missing", path=str(args.run_dir))
@@ -228,7 +229,7 @@ def cmd_check(args) -> int:
         import shutil
         shutil.copytree(args.run_dir, out_dir, dirs_exist_ok=True)
     from .gate.pipeline import record_and_compare
-    run, _ = record_and_compare(run, out_dir, opts)  # a re-check is judged (baseline, notify), not recorded
+    run, _ = record_and_compare(run, out_dir, opts.policy, opts.gate)  # judged (baseline, notify), not recorded
     write_report(run, out_dir, previous=None if args.baseline else old)
     print("\n".join(summary_lines(run, out_dir)))
     return run.gate.exit_code if run.gate else EXIT_OK
@@ -282,8 +283,8 @@ def run_shard(args, scenarios) -> int:
 
 
 def cmd_merge(args) -> int:
-    from .run.pipeline import AuditOptions
     from .run.merge import merge_shards, plan_scenarios
+    from .run.plan import AuditOptions
 
     scenarios, notes = plan_scenarios(args.shard_dirs)
     for note in notes:

@@ -33,7 +33,8 @@ def only_run_dir(out: Path) -> Path:
 
 def walk_on_a_thread(scenario, opts, run_dir: Path, devices=(), timeout: float | None = None):
     """``run.pipeline.walk_jobs`` for one scenario (on ``devices``, default: its own), on a thread of its own."""
-    from auditor.run.pipeline import plan_jobs, walk_jobs
+    from auditor.run.pipeline import walk_jobs
+    from auditor.run.plan import plan_jobs
 
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(walk_jobs, plan_jobs([scenario], devices), opts, run_dir).result(timeout=timeout)

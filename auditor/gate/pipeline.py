@@ -1,14 +1,17 @@
 """The gate layer's one seam in the pipeline: after the checks, before the report.
 
-    run = check_run(…)                                   # findings, plain verdict (policy + budgets)
-    run, trends = record_and_compare(run, run_dir, opts) # + baseline, + history, record, prune, notify
+    run = check_run(…)                           # findings, plain verdict (policy + budgets)
+    run, trends = record_and_compare(run, run_dir, policy, gate, progress)
+                                                 # + baseline, + history, record, prune, notify
     write_report(run, run_dir, trends=trends)
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any, Callable
 
+from ..config.policy import Policy
 from ..model import AuditRun
 from .verdict import regate
 
@@ -23,19 +26,18 @@ class GateOptions:
     trend_runs: int = 20
 
 
-def record_and_compare(run: AuditRun, run_dir: Path, opts) -> tuple[AuditRun, list[dict] | None]:
+def record_and_compare(run: AuditRun, run_dir: Path, policy: Policy, g: GateOptions | None,
+                       progress: Callable[[str], None] | None = None) -> tuple[AuditRun, list[dict[str, Any]] | None]:
     """Judge ``run`` against the baseline and the history, record it, prune old report directories
-    and notify. ``opts`` is the pipeline's AuditOptions (policy, progress, gate). A run without a
-    verdict (one shard of a sharded run) is left alone: its merge is judged."""
-    g: GateOptions | None = getattr(opts, "gate", None)
+    and notify, under the run's ``policy``. No gate options, or a run without a verdict (one shard
+    of a sharded run), leave it alone: its merge is judged."""
     if g is None or run.gate is None:
         return run, None
-    policy = opts.policy
     if g.keep_runs is not None:
         policy = replace(policy, retention=replace(policy.retention, keep_runs=g.keep_runs))
     if g.notify:
         policy = replace(policy, notify=replace(policy.notify, url=g.notify))
-    say = opts.progress or (lambda text: None)
+    say = progress or (lambda text: None)
     baseline = None
     if g.baseline is not None:
         from .baseline import load_baseline

@@ -1,6 +1,6 @@
 """The pipeline: ``Scenario × Device`` jobs → walk → checks → gate → report files.
 
-    plan.py       jobs and the options of one run
+    plan.py       jobs and the options of one run (AuditOptions)
     pipeline.py   audit(): walk (serial here), check_run(), the gate's seam, write the report
     workers.py    ``--workers N``: the walk in spawned processes, one browser each
     shard.py      ``--shard I/N``: a deterministic slice of the jobs

@@ -12,10 +12,14 @@ import shutil
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from ..errors import ConfigError
+from ..gate.pipeline import record_and_compare
 from ..model import AuditRun, Journey
+from ..scenario.types import Scenario
+from .pipeline import check_run
+from .plan import AuditOptions, new_run_id
 from .shard import SHARD_OPTION_KEYS, journey_key, plan_id
 
 
@@ -108,7 +112,7 @@ def _copy_screenshots(shard: Shard, out_dir: Path) -> int:
     return copied
 
 
-def merged_options(shards: Sequence[Shard], plan: list[str], opts) -> dict:
+def merged_options(shards: Sequence[Shard], plan: list[str], opts: AuditOptions) -> dict[str, Any]:
     base = {k: v for k, v in shards[0].run.options.items() if k not in SHARD_OPTION_KEYS}
     walk = [float(s.run.options.get("walk_seconds") or 0) for s in shards]
     return base | {
@@ -121,9 +125,8 @@ def merged_options(shards: Sequence[Shard], plan: list[str], opts) -> dict:
     }
 
 
-def merge_shards(dirs: Sequence[Path], opts, *, run_id: str | None = None) -> tuple[AuditRun, Path]:
+def merge_shards(dirs: Sequence[Path], opts: AuditOptions, *, run_id: str | None = None) -> tuple[AuditRun, Path]:
     """Load, verify, copy screenshots, re-check, gate and write one report. Returns the run and its dir."""
-    from .pipeline import check_run, new_run_id
     from ..report import write_report
 
     if not dirs:
@@ -144,13 +147,13 @@ def merge_shards(dirs: Sequence[Path], opts, *, run_id: str | None = None) -> tu
     if opts.progress:
         opts.progress(f"merging {len(shards)} shards: {len(journeys)} journeys, {copied} screenshots → {run_dir}")
     run = check_run(journeys, opts, run_id, options=merged_options(shards, plan, opts))
-    from ..gate.pipeline import record_and_compare
-    run, trends = record_and_compare(run, run_dir, opts)  # baseline, ONE history entry, retention, notify
+    # baseline, ONE history entry, retention, notify
+    run, trends = record_and_compare(run, run_dir, opts.policy, opts.gate, opts.progress)
     write_report(run, run_dir, trends=trends)
     return run, run_dir
 
 
-def plan_scenarios(dirs: Sequence[Path]) -> tuple[list, list[str]]:
+def plan_scenarios(dirs: Sequence[Path]) -> tuple[list[Scenario], list[str]]:
     """The plan's scenario files, loaded again where they exist here, for what they add to the verdict:
     an inline ``policy:`` and the secret values a notification must not show. Returns the scenarios and
     a note for each one that could not be loaded (the merge goes on without it)."""

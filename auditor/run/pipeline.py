@@ -1,6 +1,6 @@
 """The pipeline in one place: scenarios → walk → checks → gate → report files.
 
-    plan_jobs()   Scenario × Device → ordered jobs (the unit of sharding and of workers)
+    plan_jobs()   Scenario × Device → ordered jobs (the unit of sharding and of workers; plan.py)
     walk_jobs()   jobs → Journeys (browser work; serial here, processes in workers.py)
     check_run()   Journeys → CheckResults → AuditRun with its gate verdict
     write()       AuditRun → reports/<run-id>/
@@ -8,105 +8,27 @@
 from __future__ import annotations
 
 import os
-import secrets as _secrets
 import sys
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Any, Sequence
 
 from .. import __version__
+from ..gate.pipeline import record_and_compare
 from ..gate.verdict import decide
-from ..model import AuditRun, Device, Journey, slug
-from .phases import phase
-from ..config.policy import DEFAULT_POLICY, Policy
+from ..model import AuditRun, Journey
 from ..scenario.types import Scenario
-
-Progress = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class Job:
-    scenario: Scenario
-    device: Device
-
-    @property
-    def key(self) -> str:
-        return f"{self.scenario.path}::{self.scenario.name}::{self.device.name}"
-
-
-@dataclass
-class AuditOptions:
-    out_dir: Path = Path("reports")
-    devices: tuple[str, ...] = ()  # only these device names (empty: the scenario's own list)
-    repeat: int = 1
-    throttle: str = "none"
-    workers: int = 1
-    browser_path: str | None = None
-    connect: str | None = None  # ws endpoint of a remote Playwright browser server
-    policy: Policy = DEFAULT_POLICY
-    debug: bool = False
-    progress: Progress | None = None
-    run_id: str | None = None
-    label: str = ""  # goes into the run id: demo profile, shard…
-    extra: dict = field(default_factory=dict)  # recorded in run.options
-    shard: tuple[int, int] | None = None  # (i, n): walk only shard i of n (shard.py); no gate verdict
-    gate: object | None = None  # gate.pipeline.GateOptions: baseline, history, notify (None: the plain verdict)
-
-
-def new_run_id(label: str = "") -> str:
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
-    return "-".join(p for p in (stamp, slug(label) if label else "", _secrets.token_hex(2)) if p)
-
-
-def plan_jobs(scenarios: Sequence[Scenario], devices: Sequence[str] = ()) -> list[Job]:
-    """Deterministic order: scenarios as given, devices as each scenario lists them."""
-    jobs = []
-    for sc in scenarios:
-        for dev in sc.devices:
-            if devices and dev.name not in devices:
-                continue
-            jobs.append(Job(sc, dev))
-    return jobs
-
-
-@contextmanager
-def browser_session(browser_path: str | None = None, connect: str | None = None) -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    from ..walk.browser import launch, resolve_browser
-
-    with phase("launch"):  # the driver and the browser, started and stopped: timed apart from the walk
-        p = sync_playwright().start()
-        try:
-            if connect:
-                from ..errors import BrowserNotFound
-                try:
-                    browser = p.chromium.connect(connect)
-                except Exception as exc:  # noqa: BLE001
-                    raise BrowserNotFound(f"could not connect to the browser server at {connect}: "
-                                          f"{str(exc).splitlines()[0]}") from exc
-            else:
-                browser = launch(p, resolve_browser(browser_path, playwright=p))
-        except BaseException:
-            p.stop()
-            raise
-    try:
-        yield browser
-    finally:
-        with phase("launch"):
-            try:
-                browser.close()
-            except Exception:  # noqa: BLE001 - a crashed browser is already reported by its journeys
-                pass
-            p.stop()
+from .phases import phase
+from .plan import AuditOptions, Job, new_run_id, plan_jobs
+from .shard import take_shard
 
 
 def walk_jobs(jobs: Sequence[Job], opts: AuditOptions, run_dir: Path, *, contended: bool = False) -> list[Journey]:
+    from ..walk.session import browser_session
     from ..walk.walker import WalkOptions, walk_journey
 
     journeys: list[Journey] = []
@@ -122,7 +44,7 @@ def walk_jobs(jobs: Sequence[Job], opts: AuditOptions, run_dir: Path, *, contend
     return journeys
 
 
-def check_run(journeys: Sequence[Journey], opts: AuditOptions, run_id: str, *, options: dict | None = None,
+def check_run(journeys: Sequence[Journey], opts: AuditOptions, run_id: str, *, options: dict[str, Any] | None = None,
               judge: bool = True) -> AuditRun:
     """The checks over the journeys, and (``judge``) the gate's verdict. One shard of a sharded run is
     not judged: its merge is."""
@@ -138,7 +60,7 @@ def check_run(journeys: Sequence[Journey], opts: AuditOptions, run_id: str, *, o
     return replace(run, gate=decide(run, opts.policy)) if judge else run
 
 
-def run_options(opts: AuditOptions, scenarios: Sequence[Scenario]) -> dict:
+def run_options(opts: AuditOptions, scenarios: Sequence[Scenario]) -> dict[str, Any]:
     return {"repeat": opts.repeat, "throttle": opts.throttle, "workers": opts.workers,
             "policy": opts.policy.path or "(defaults)", "fail_on": opts.policy.fail_on,
             "scenarios": [{"name": s.name, "path": s.path, "base_url": s.base_url} for s in scenarios],
@@ -152,7 +74,6 @@ def _warm_up() -> None:
     def work() -> None:
         try:
             from ..checks import runner  # noqa: F401 - every check module and its word lists
-            from ..gate import pipeline  # noqa: F401
             from ..report.html import environment
             env = environment()
             for name in env.list_templates():
@@ -170,9 +91,8 @@ def audit(scenarios: Sequence[Scenario], opts: AuditOptions) -> tuple[AuditRun, 
     run_dir = Path(opts.out_dir) / run_id
     run_dir.mkdir(parents=True, exist_ok=True)
     jobs = plan_jobs(scenarios, opts.devices)
-    cut: dict = {}
+    cut: dict[str, Any] = {}
     if opts.shard:
-        from .shard import take_shard
         jobs, cut = take_shard(jobs, opts.shard)
     t0 = time.monotonic()
     _warm_up()
@@ -184,9 +104,8 @@ def audit(scenarios: Sequence[Scenario], opts: AuditOptions) -> tuple[AuditRun, 
     walk_s = time.monotonic() - t0
     options = run_options(opts, scenarios) | {"walk_seconds": round(walk_s, 2)} | cut
     run = check_run(journeys, opts, run_id, options=options, judge=not opts.shard)
-    from ..gate.pipeline import record_and_compare
-    with phase("gate"):
-        run, trends = record_and_compare(run, run_dir, opts)  # baseline, history, retention, notify
+    with phase("gate"):  # baseline, history, retention, notify
+        run, trends = record_and_compare(run, run_dir, opts.policy, opts.gate, opts.progress)
     with phase("report"):  # annotation inside it is a phase of its own
         write_report(run, run_dir, trends=trends)
     return run, run_dir

@@ -17,9 +17,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from typing import Sequence
+from typing import Any, Sequence
 
 from ..errors import ConfigError
+from ..model import Journey
+from .plan import Job
 
 SHARD_SCHEME = "sorted(path::scenario::device)[i-1::n]"
 _SPEC = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
@@ -44,11 +46,11 @@ def job_key(path: str, scenario: str, device: str) -> str:
     return f"{str(path).replace(chr(92), '/')}::{scenario}::{device}"
 
 
-def key_of(job) -> str:
+def key_of(job: Job) -> str:
     return job_key(job.scenario.path, job.scenario.name, job.device.name)
 
 
-def journey_key(j) -> str:
+def journey_key(j: Journey) -> str:
     return job_key(j.scenario_path, j.scenario, j.device.name)
 
 
@@ -63,7 +65,7 @@ def shard_keys(keys: Sequence[str], i: int, n: int) -> list[str]:
     return [k for k in keys if k in mine]
 
 
-def take_shard(jobs: Sequence, spec: tuple[int, int]) -> tuple[list, dict]:
+def take_shard(jobs: Sequence[Job], spec: tuple[int, int]) -> tuple[list[Job], dict[str, Any]]:
     """This shard's jobs (plan order) and the ``run.options`` entries that describe the cut."""
     i, n = spec
     keys = [key_of(j) for j in jobs]

@@ -34,6 +34,8 @@ from typing import Any, Sequence
 
 from ..errors import AuditorError, BrowserNotFound
 from ..model import Journey, StepFailure, from_dict, to_dict
+from ..walk.session import browser_session
+from .plan import AuditOptions, Job, Progress
 
 POLL_S = 1.0  # how often the parent looks at deadlines when no worker says anything
 STOP_GRACE_S = 8.0  # after Ctrl-C: time a worker gets to close its browser before it is killed
@@ -76,8 +78,6 @@ class _Browsers:
         self.opened = 0
 
     def get(self):
-        from .pipeline import browser_session
-
         if self.browser is not None and self.browser.is_connected():
             return self.browser
         self.stack.close()  # the dead browser's Playwright driver goes with it
@@ -92,7 +92,7 @@ class _Browsers:
         self.stack.close()
 
 
-def failed_journey(job, kind: str, message: str, *, step: int = 0, stage: str | None = None) -> Journey:
+def failed_journey(job: Job, kind: str, message: str, *, step: int = 0, stage: str | None = None) -> Journey:
     """A journey with no captures and one failure: what a job becomes when its walk was lost."""
     steps = job.scenario.steps
     if stage is None:
@@ -175,9 +175,9 @@ class _Worker:
 
 @dataclass
 class _Pool:
-    jobs: Sequence
+    jobs: Sequence[Job]
     cfg: WorkerConfig
-    progress: Any
+    progress: Progress | None
     workers: dict[int, _Worker] = field(default_factory=dict)
     results: dict[int, Journey] = field(default_factory=dict)
     pending: list[int] = field(default_factory=list)
@@ -336,7 +336,7 @@ def _exit_text(code: int | None) -> str:
     return f"exited with code {code}"
 
 
-def walk_parallel(jobs: Sequence, opts, run_dir: Path) -> list[Journey]:
+def walk_parallel(jobs: Sequence[Job], opts: AuditOptions, run_dir: Path) -> list[Journey]:
     """Walk ``jobs`` in min(opts.workers, len(jobs)) processes; journeys come back in plan order."""
     from ..walk.browser import ENV_VAR, resolve_browser
 

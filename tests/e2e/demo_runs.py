@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from auditor.run.pipeline import AuditOptions, check_run
+from clitools import walk_on_a_thread
+
 from auditor.demo import SCENARIO, DemoShop, Toggles
 from auditor.model import AuditRun
+from auditor.run.pipeline import check_run
+from auditor.run.plan import AuditOptions
 from auditor.scenario.load import load_scenario
-from clitools import walk_on_a_thread
 
 DEMO_SCENARIO = SCENARIO
 

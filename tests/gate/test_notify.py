@@ -5,19 +5,17 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import replace
-from types import SimpleNamespace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from hardening.faultserver import closed_port
 
 from auditor.cli import main
+from auditor.config.policy import DEFAULT_POLICY, Notify, policy_from_text
 from auditor.gate.notify import build_message, send
 from auditor.gate.pipeline import GateOptions, record_and_compare
 from auditor.model import Evidence, Finding
-from auditor.config.policy import DEFAULT_POLICY, Notify, policy_from_text
 from auditor.report import load_report
-
-from hardening.faultserver import closed_port
 
 pytestmark = pytest.mark.browser
 
@@ -87,8 +85,7 @@ def friction(friction_run):
 
 def judge(run, tmp_path, *, notify=None, policy=DEFAULT_POLICY):
     """The gate layer's seam, as audit() and `auditor check` call it (without writing a report)."""
-    opts = SimpleNamespace(policy=policy, progress=None, gate=GateOptions(notify=notify))
-    return record_and_compare(run, tmp_path, opts)[0]
+    return record_and_compare(run, tmp_path, policy, GateOptions(notify=notify))[0]
 
 
 def test_a_webhook_that_is_down_prints_a_warning_and_keeps_the_verdict(friction, tmp_path, capsys):

@@ -8,12 +8,13 @@ thread (pytest-playwright's session browser owns the main thread's event loop).
 from __future__ import annotations
 
 import pytest
+from clitools import walk_on_a_thread
 
-from auditor.run.pipeline import AuditOptions, check_run
 from auditor.report import write_report
+from auditor.run.pipeline import check_run
+from auditor.run.plan import AuditOptions
 from auditor.scenario.load import load_scenario_text
 from auditor.walk import walker
-from clitools import walk_on_a_thread
 
 from .clirun import good_first_step, scenario_text
 

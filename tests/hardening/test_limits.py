@@ -4,12 +4,13 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from clitools import walk_on_a_thread
 from PIL import Image
 
-from auditor.run.pipeline import AuditOptions, check_run
 from auditor.report import write_report
+from auditor.run.pipeline import check_run
+from auditor.run.plan import AuditOptions
 from auditor.scenario.load import load_scenario_text
-from clitools import walk_on_a_thread
 
 from .clirun import audit, good_first_step, scenario_text
 

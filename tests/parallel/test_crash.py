@@ -8,7 +8,8 @@ import signal
 
 import pytest
 
-from auditor.run.pipeline import AuditOptions, check_run, plan_jobs
+from auditor.run.pipeline import check_run
+from auditor.run.plan import AuditOptions, plan_jobs
 from auditor.run.workers import walk_parallel
 from auditor.scenario.load import load_scenario
 
