@@ -1,11 +1,17 @@
 """Command line. Exit codes are a contract (see errors.py):
-0 passed · 1 gate failed · 2 usage or configuration error · 3 the site could not be audited."""
+0 passed · 1 gate failed · 2 usage or configuration error · 3 the site could not be audited.
+
+Each command imports the modules it uses inside its function, so `auditor --help`, doctor, history and
+baseline do not load Playwright, Pillow, Jinja2 and the checks (tests/test_imports.py lists why)."""
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import shutil
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
@@ -167,8 +173,8 @@ def cmd_run(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from .run.pipeline import audit
     from .demo import PROFILES, SCENARIO, DemoShop, parse_toggles
+    from .run.pipeline import audit
     from .scenario.load import load_scenario
 
     scenario_path = SCENARIO
@@ -184,7 +190,6 @@ def cmd_demo(args) -> int:
         toggles = toggles_for[name]
         with DemoShop(toggles) as shop:
             sc = load_scenario(scenario_path, base_url=shop.url)
-            from dataclasses import replace
             sc = replace(sc, name=f"{sc.name} [{name}]")
             opts = audit_options(args, label=f"demo-{name}", extra={"demo_profile": name,
                                                                        "demo_toggles": toggles.describe()})
@@ -226,7 +231,6 @@ def cmd_check(args) -> int:
     run = check_run(journeys, opts, old.run_id, options=dict(old.options) | {"rechecked": True})
     out_dir = args.out or args.run_dir
     if out_dir != args.run_dir:
-        import shutil
         shutil.copytree(args.run_dir, out_dir, dirs_exist_ok=True)
     from .gate.pipeline import record_and_compare
     run, _ = record_and_compare(run, out_dir, opts.policy, opts.gate)  # judged (baseline, notify), not recorded
@@ -319,8 +323,6 @@ def add_gate_options(p: argparse.ArgumentParser, *, history: bool = True) -> Non
 
 
 def gate_options(args, scenarios=()):
-    import re
-
     from .gate.pipeline import GateOptions
 
     notify = getattr(args, "notify", None)

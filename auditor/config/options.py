@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from ..checks.registry import ALL_CHECKS
 from ..model import SEVERITIES
 from .yamlsrc import join, suggest
 
@@ -15,6 +14,7 @@ DEVICE_SCOPED = ("slow-load",)
 
 
 def parse_checks(src, node, key) -> dict:
+    from ..checks.registry import ALL_CHECKS  # deferred (start-up): tests/test_imports.py
     metas = {m.META.id: m.META for m in ALL_CHECKS}
     out = {}
     for cid, value in (src.mapping(node, key, metas) or {}).items():

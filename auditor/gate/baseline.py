@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..config.policy import TIMING_METRICS
 from ..errors import ConfigError
 from ..model import AuditRun
-from ..config.policy import TIMING_METRICS
 from .measure import StageValue, samples_text, stage_values
 from .regress import ref_key
 
@@ -93,7 +93,7 @@ def baseline_dict(run: AuditRun) -> dict:
 def save_baseline(run_dir: Path, out: Path) -> tuple[dict, Path, list[str]]:
     """Write the baseline of the run in ``run_dir`` (or the newest run under it); returns the baseline,
     the run directory it came from and notes worth printing."""
-    from ..report import load_report
+    from ..report import load_report  # deferred (start-up): tests/test_imports.py
 
     run_dir = newest_run(Path(run_dir))
     run = load_report(run_dir)

@@ -11,6 +11,7 @@ import statistics
 from dataclasses import dataclass
 from typing import Iterator, Sequence
 
+from ..analysis import forms as F
 from ..model import AuditRun, Journey, StageCapture
 
 
@@ -87,8 +88,7 @@ def stage_matches(stages: Sequence[str], stage: StageCapture) -> bool:
 def checkout_counts(journey: Journey) -> dict | None:
     """The long-form check's count: fields and elements a new guest is shown from the cart to the order
     review, each field once; None when no checkout stage was captured."""
-    from ..analysis import forms as F
-    from ..checks.form_length import checkout_shown
+    from ..checks.form_length import checkout_shown  # deferred (start-up): tests/test_imports.py
 
     found = checkout_shown(journey)
     if found is None:

@@ -13,6 +13,9 @@ from typing import Any, Callable
 
 from ..config.policy import Policy
 from ..model import AuditRun
+from .baseline import load_baseline
+from .history import History
+from .notify import notify_run
 from .verdict import regate
 
 
@@ -40,14 +43,12 @@ def record_and_compare(run: AuditRun, run_dir: Path, policy: Policy, g: GateOpti
     say = progress or (lambda text: None)
     baseline = None
     if g.baseline is not None:
-        from .baseline import load_baseline
         baseline = load_baseline(g.baseline)
     trends = None
     if g.history is None:
         if baseline is not None:  # without one, check_run's verdict stands as it is
             run = regate(run, policy, baseline=baseline)
     else:
-        from .history import History
         with History(g.history) as h:
             run = regate(run, policy, baseline=baseline, past=h.past(run, policy))
             trends = h.trends(run, g.trend_runs)
@@ -55,7 +56,6 @@ def record_and_compare(run: AuditRun, run_dir: Path, policy: Policy, g: GateOpti
             pruned = h.prune(policy.retention, run)
         say(f"history: recorded {run.run_id} in {g.history}"
             + (f"; pruned {len(pruned)} old report director{'y' if len(pruned) == 1 else 'ies'}" if pruned else ""))
-    from .notify import notify_run
     if notify_run(run, run_dir, policy.notify, g.secrets):
         say("notification sent")
     return run, trends

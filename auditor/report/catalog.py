@@ -11,7 +11,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
+from ..analysis.money import minor_units
 from ..checks.load_timing import META as _LOAD_TIMING
+from ..checks.registry import by_id
 from ..model import STAGE_KINDS, AuditRun, Finding, Journey, StageCapture, severity_rank, slug
 
 SEVERITY_ORDER = ("critical", "major", "minor", "info")  # worst first, the order reports list them in
@@ -201,11 +203,7 @@ _OUTCOME_RANK = {"not_applicable": 0, "passed": 1, "error": 2, "failed": 3}
 
 def check_titles(check: str) -> tuple[str, str]:
     """The check's own titles when it is registered, else its id made readable."""
-    try:
-        from ..checks.registry import by_id
-        module = by_id(check)
-    except Exception:  # noqa: BLE001 - a report must render even when a check module is broken
-        module = None
+    module = by_id(check)
     if module is not None:
         return module.META.title, module.META.failure_title
     readable = check.replace("-", " ").replace("_", " ").strip().capitalize() or check
@@ -288,7 +286,7 @@ def format_metric(metric: str, value: float | None) -> str:
 
 # ISO 4217 codes a check may use as a unit → symbol, or "" to show the code. A symbol only where it is
 # unambiguous for shoppers of that currency ("$" is the US dollar; other dollars keep their code).
-# Minor units come from the analysis layer's own table (analysis.money.minor_units), so prices read as they were parsed.
+# Minor units come from analysis.money.minor_units, so prices read as they were parsed.
 CURRENCIES: Mapping[str, str] = {
     "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "KRW": "₩", "ILS": "₪", "NGN": "₦", "PHP": "₱",
     "VND": "₫", "UAH": "₴", "TRY": "₺", "CAD": "", "AUD": "", "NZD": "", "CHF": "", "SEK": "", "NOK": "",
@@ -301,8 +299,6 @@ CURRENCIES: Mapping[str, str] = {
 
 def format_money(value: float | int, code: str) -> str:
     """``$2.50``, ``€4.95``, ``¥500``, ``12.00 CAD``: the currency's minor units, its symbol when unambiguous."""
-    from ..analysis.money import minor_units  # here: importing it compiles the price patterns
-
     symbol = CURRENCIES[code]
     text = f"{abs(value):,.{minor_units(code)}f}"
     sign = "-" if value < 0 and float(text.replace(",", "")) else ""

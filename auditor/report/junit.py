@@ -12,6 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Sequence
 
+from ..checks.registry import by_id
 from ..model import AuditRun, Journey, StageCapture, severity_rank, slug
 from .catalog import Item, at_or_above, fail_on, format_value
 
@@ -24,11 +25,7 @@ def clean(text: object, limit: int = 4000) -> str:
 
 
 def _applies(check: str, kind: str) -> bool:
-    try:
-        from ..checks.registry import by_id
-        module = by_id(check)
-    except Exception:  # noqa: BLE001 - an unknown or broken check is judged by its results alone
-        module = None
+    module = by_id(check)
     applies_to = getattr(getattr(module, "META", None), "applies_to", ())
     return not applies_to or kind in applies_to
 

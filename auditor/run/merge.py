@@ -8,6 +8,7 @@ from elsewhere: every path read from them must stay inside them.
 """
 from __future__ import annotations
 
+import json
 import shutil
 from collections import Counter
 from dataclasses import dataclass
@@ -17,6 +18,9 @@ from typing import Any, Sequence
 from ..errors import ConfigError
 from ..gate.pipeline import record_and_compare
 from ..model import AuditRun, Journey
+from ..report import load_captures, load_report, write_report
+from ..report.paths import inside
+from ..scenario.load import load_scenario
 from ..scenario.types import Scenario
 from .pipeline import check_run
 from .plan import AuditOptions, new_run_id
@@ -37,8 +41,6 @@ class Shard:
 
 
 def load_shard(run_dir: Path) -> Shard:
-    from ..report import load_captures, load_report
-
     run_dir = Path(run_dir)
     if not (run_dir / "report.json").is_file():
         raise ConfigError("not a run directory: report.json is missing", path=str(run_dir))
@@ -97,8 +99,6 @@ def check_cover(shards: Sequence[Shard]) -> list[str]:
 
 
 def _copy_screenshots(shard: Shard, out_dir: Path) -> int:
-    from ..report.paths import inside
-
     copied = 0
     for j in shard.journeys:
         rels = [s.screenshot for s in j.stages] + [f.screenshot for f in j.failures]
@@ -127,8 +127,6 @@ def merged_options(shards: Sequence[Shard], plan: list[str], opts: AuditOptions)
 
 def merge_shards(dirs: Sequence[Path], opts: AuditOptions, *, run_id: str | None = None) -> tuple[AuditRun, Path]:
     """Load, verify, copy screenshots, re-check, gate and write one report. Returns the run and its dir."""
-    from ..report import write_report
-
     if not dirs:
         raise ConfigError("no shard directories given", key="merge")
     shards = [load_shard(Path(d)) for d in dirs]
@@ -157,10 +155,6 @@ def plan_scenarios(dirs: Sequence[Path]) -> tuple[list[Scenario], list[str]]:
     """The plan's scenario files, loaded again where they exist here, for what they add to the verdict:
     an inline ``policy:`` and the secret values a notification must not show. Returns the scenarios and
     a note for each one that could not be loaded (the merge goes on without it)."""
-    import json
-
-    from ..scenario.load import load_scenario
-
     try:
         data = json.loads((Path(dirs[0]) / "report.json").read_text(encoding="utf-8"))
         entries = list(data["run"]["options"].get("scenarios") or [])

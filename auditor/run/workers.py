@@ -34,7 +34,9 @@ from typing import Any, Sequence
 
 from ..errors import AuditorError, BrowserNotFound
 from ..model import Journey, StepFailure, from_dict, to_dict
+from ..walk.browser import ENV_VAR, resolve_browser
 from ..walk.session import browser_session
+from ..walk.walker import WalkOptions, walk_journey
 from .plan import AuditOptions, Job, Progress
 
 POLL_S = 1.0  # how often the parent looks at deadlines when no worker says anything
@@ -113,8 +115,6 @@ def worker_main(wid: int, conn, cfg: WorkerConfig) -> None:
     signal.signal(signal.SIGTERM, _on_sigterm)
     if not cfg.debug:  # a driver torn down mid-call makes asyncio log tracebacks nobody can act on
         logging.getLogger("asyncio").setLevel(logging.CRITICAL)
-    from ..walk.walker import WalkOptions, walk_journey
-
     browsers = _Browsers(cfg, say=lambda text: conn.send(("progress", text)))
     try:
         with tempfile.TemporaryDirectory(prefix=f"auditor-state-w{wid}-") as state_dir:
@@ -134,7 +134,7 @@ def worker_main(wid: int, conn, cfg: WorkerConfig) -> None:
                 if msg is None:
                     break
                 _, i, job = msg
-                conn.send(("done", i, to_dict(_walk_one(browsers, job, wopts, walk_journey))))
+                conn.send(("done", i, to_dict(_walk_one(browsers, job, wopts))))
     except (_Stop, EOFError, BrokenPipeError, KeyboardInterrupt):
         pass  # stopped by the parent, or the parent is gone
     finally:
@@ -144,7 +144,7 @@ def worker_main(wid: int, conn, cfg: WorkerConfig) -> None:
             pass
 
 
-def _walk_one(browsers: _Browsers, job, wopts, walk_journey) -> Journey:
+def _walk_one(browsers: _Browsers, job: Job, wopts: WalkOptions) -> Journey:
     try:
         browser = browsers.get()
         wopts.progress(f"walking {job.scenario.name} on {job.device.name}")
@@ -338,8 +338,6 @@ def _exit_text(code: int | None) -> str:
 
 def walk_parallel(jobs: Sequence[Job], opts: AuditOptions, run_dir: Path) -> list[Journey]:
     """Walk ``jobs`` in min(opts.workers, len(jobs)) processes; journeys come back in plan order."""
-    from ..walk.browser import ENV_VAR, resolve_browser
-
     n = max(1, min(opts.workers, len(jobs)))
     browser_path = opts.browser_path
     if not opts.connect and (opts.browser_path or os.environ.get(ENV_VAR)):

@@ -4,41 +4,22 @@ devices, so loading a scenario stays fast and needs no browser."""
 from __future__ import annotations
 
 import difflib
-import threading
-from functools import lru_cache
 from typing import Any, Mapping
 
-from ..model import Device
 from ..config.yamlsrc import Node, Source, join, short
+from ..model import Device
 from . import schema
 from .types import BUILTIN_DEVICES, DEFAULT_DEVICES
 
 __all__ = ["playwright_devices", "resolve_devices"]
 
 
-@lru_cache(maxsize=1)
 def playwright_devices() -> Mapping[str, Mapping[str, Any]]:
-    """Playwright's device descriptors ("Pixel 7", "iPhone 15"…), read once, and only when a
-    scenario names one: it starts Playwright's driver (no browser). The driver runs in a thread
-    of its own because the sync API refuses to start inside a running asyncio loop."""
-    box: dict[str, Any] = {}
+    """Playwright's device descriptors ("Pixel 7", "iPhone 15"…), read by walk/ only when a scenario
+    names one."""
+    from ..walk.devices import device_descriptors  # deferred (start-up): tests/test_imports.py
 
-    def read() -> None:
-        try:
-            from playwright.sync_api import sync_playwright
-            with sync_playwright() as p:
-                box["devices"] = dict(p.devices)
-        except BaseException as e:  # handed to the caller's thread below
-            box["error"] = e
-
-    worker = threading.Thread(target=read, name="auditor-device-list", daemon=True)
-    worker.start()
-    worker.join(60)
-    if "error" in box:
-        raise box["error"]
-    if "devices" not in box:
-        raise TimeoutError("Playwright's driver did not answer within 60 s")
-    return box["devices"]
+    return device_descriptors()
 
 
 def resolve_devices(src: Source, node: Node | None) -> tuple[Device, ...]:
