@@ -117,7 +117,9 @@ class Timing:
     dcl_ms: float | None = None  # DOMContentLoaded event end
     load_ms: float | None = None  # load event end
     cls: float | None = None
-    step_ms: float | None = None  # wall time of the step: first action → page ready
+    step_ms: float | None = None  # wall time of the step: first action → its actions returned (the page reacted)
+    # A step without a new document (SPA): action → the page settled (largest paint it caused, images in view)
+    soft_load_ms: float | None = None
     navigated: bool = True  # False when the step changed the page without a new document (SPA)
     lcp_selector: str | None = None  # the largest-contentful-paint element: the evidence box
     lcp_box: Rect | None = None
@@ -126,7 +128,8 @@ class Timing:
     throttle: str = "none"
     contended: bool = False  # measured while other audit workers shared the CPU
 
-    METRICS: typing.ClassVar[tuple[str, ...]] = ("ttfb_ms", "fcp_ms", "lcp_ms", "dcl_ms", "load_ms", "cls", "step_ms")
+    METRICS: typing.ClassVar[tuple[str, ...]] = ("ttfb_ms", "fcp_ms", "lcp_ms", "dcl_ms", "load_ms", "cls", "step_ms",
+                                                 "soft_load_ms")
 
 
 @dataclass(frozen=True, slots=True)

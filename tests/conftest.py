@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.walk.browser import launch_args, resolve_browser
+from auditor.walk.browser import IGNORED_DEFAULT_ARGS, launch_args, resolve_browser
 
 
 @pytest.fixture(scope="session")
@@ -12,6 +12,7 @@ def browser_type_launch_args(browser_type_launch_args):
     choice = resolve_browser()
     args = dict(browser_type_launch_args)
     args["args"] = launch_args()
+    args["ignore_default_args"] = list(IGNORED_DEFAULT_ARGS)
     args["headless"] = True
     if choice.executable:
         args["executable_path"] = choice.executable

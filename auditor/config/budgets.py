@@ -27,6 +27,7 @@ METRICS = {
     "load_ms": "load event, ms",
     "cls": "cumulative layout shift (unitless)",
     "step_ms": "response time of a step that changes the page without loading a document, ms",
+    "soft_load_ms": "load time of a step that changes the page without loading a document (action → settled), ms",
     "checkout_fields": "text fields a new guest is shown from the cart to the order review (the long-form count)",
     "checkout_elements": "form elements (fields, selects, checkboxes, radio groups) from the cart to the review",
 }

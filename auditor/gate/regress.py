@@ -20,7 +20,7 @@ from ..config.policy import Policy
 from .measure import StageValue, fmt, samples_text, stage_values
 
 NAMES = {"ttfb_ms": "TTFB", "fcp_ms": "FCP", "lcp_ms": "LCP", "dcl_ms": "DCL", "load_ms": "Load", "cls": "CLS",
-         "step_ms": "Step response"}
+         "step_ms": "Step response", "soft_load_ms": "Load (soft navigation)"}
 
 # (scenario, device, stage, metric, throttle) → (reference value, what it is: "median of the last 5 runs")
 Reference = Callable[[StageValue], "tuple[float, str] | None"]
@@ -41,7 +41,7 @@ def ref_key(v: StageValue) -> tuple:
 def timing_regressions(run: AuditRun, reference: Reference, policy: Policy) -> list[Regression]:
     tol, out = policy.tolerance, []
     for v in stage_values(run, policy.regressions.metrics):
-        if (v.metric != "step_ms") != v.navigated:
+        if (v.metric not in ("step_ms", "soft_load_ms")) != v.navigated:
             continue  # a page is judged by its page timings, a step that loaded no document by its response time
         ref = reference(v)
         if ref is None:

@@ -35,7 +35,9 @@ class SubmitBlocked(Exception):
 
 def _goto(page, action: Action, base_url: str, timeout: float) -> None:
     url = urljoin(base_url.rstrip("/") + "/", action.value or "") if not re.match(r"^[a-z][a-z0-9+.-]*:", action.value or "", re.I) else action.value
-    page.goto(url, timeout=timeout, wait_until="load")
+    # Up to the response only: the walker waits for the rest of the document and then for the page to
+    # settle (walk/settle.py), so a subresource that never answers cannot make the goto fail.
+    page.goto(url, timeout=timeout, wait_until="commit")
 
 
 def _click(page, action: Action, base_url: str, timeout: float) -> None:

@@ -1,14 +1,23 @@
-"""Page listeners: console errors, failed requests, the document's HTTP status, and the
-interruptions a walk cannot continue through (dialogs, pop-ups, downloads, blocked navigation,
-a crashed tab); ``classify()``, which says what a Playwright error means for a shopper."""
+"""Page listeners: console errors, failed requests, the document's HTTP status, the requests in
+flight (for the settle rule), and the interruptions a walk cannot continue through (dialogs,
+pop-ups, downloads, blocked navigation, a crashed tab); ``classify()``, which says what a Playwright
+error means for a shopper."""
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
+from typing import Any, Literal
 from urllib.parse import urlsplit
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from ..model import ConsoleEntry, Request
 from .capture import Masker, PageEvents
+from .watchdog import PageHung
+
+__all__ = ["Listeners", "PageHung", "PlaywrightError", "PlaywrightTimeout", "classify", "allowed_url"]
 
 MAX_EVENTS = 200  # per stage: a page that logs in a loop must not grow the capture without bound
 
@@ -39,6 +48,30 @@ class Interruption:
     message: str
 
 
+# Requests that never hold a capture back: long-lived by design (WebSocket, EventSource, streamed media)
+# or sent for the site's own sake (beacons, CSP reports, prefetches).
+IGNORED_TYPES = frozenset({"websocket", "eventsource", "media", "manifest", "texttrack", "ping", "prefetch",
+                           "cspviolationreport"})
+
+
+@dataclass
+class InFlight:
+    started: float  # time.monotonic()
+    resource_type: str
+    url: str
+    method: str
+    document: bool  # the main frame's document
+
+    @property
+    def counts(self) -> bool:
+        """Can this request still change what the shopper sees?"""
+        return self.document or self.resource_type not in IGNORED_TYPES
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).hostname or ""
+
+
 @dataclass
 class Listeners:
     """Attached once per page; the walker drains ``events`` at each capture."""
@@ -49,10 +82,16 @@ class Listeners:
     interruptions: list[Interruption] = field(default_factory=list)
     doc_status: int | None = None
     doc_url: str = ""
+    doc_error: str | None = None  # net::ERR_… of the main frame's last failed document request
+    inflight: dict[Any, InFlight] = field(default_factory=dict)  # Playwright Request → what and since when
+    last_activity: float = 0.0  # time.monotonic() of the last request that started or ended
 
     def attach(self, context, page) -> None:
+        self._page = page
         page.on("console", self._console)
         page.on("pageerror", self._pageerror)
+        page.on("request", self._request)
+        page.on("requestfinished", self._requestfinished)
         page.on("requestfailed", self._requestfailed)
         page.on("response", self._response)
         page.on("dialog", self._dialog)
@@ -79,7 +118,33 @@ class Listeners:
         if len(self.events.console) < MAX_EVENTS:
             self.events.console.append(ConsoleEntry("pageerror", self.mask(str(err))[:500]))
 
+    def _main_document(self, req) -> bool:
+        try:
+            return req.is_navigation_request() and req.frame == self._page.main_frame
+        except Exception:  # noqa: BLE001 - a request of a worker, or of a frame that went away
+            return False
+
+    def _request(self, req) -> None:
+        now = time.monotonic()
+        document = self._main_document(req)
+        if document:
+            self.doc_error = None
+        flight = self.inflight[req] = InFlight(now, req.resource_type, req.url, req.method, document)
+        if flight.counts:
+            self.last_activity = now
+
+    def _ended(self, req) -> None:
+        flight = self.inflight.pop(req, None)
+        if flight is not None and flight.counts:
+            self.last_activity = time.monotonic()
+
+    def _requestfinished(self, req) -> None:
+        self._ended(req)
+
     def _requestfailed(self, req) -> None:
+        self._ended(req)
+        if self._main_document(req):
+            self.doc_error = req.failure or "failed"
         if len(self.events.requests) < MAX_EVENTS:
             self.events.requests.append(Request(self.mask(req.url)[:500], req.method, req.resource_type, None,
                                                 req.failure or "failed", self._first_party(req.url)))
@@ -153,8 +218,15 @@ class Listeners:
                                             "blocked: outside allowed domains", False))
 
 
-class PageHung(Exception):
-    """A call into the page outlived its deadline because the page's scripts never yielded."""
+AUTH_MEANING = ("the site asks for a user name and password (HTTP authentication): give them with the "
+                "scenario key http_credentials")
+
+
+def http_kind(status: int) -> tuple[str, str]:
+    """(kind, meaning) of a document's HTTP error status."""
+    if status == 401:
+        return "auth", AUTH_MEANING
+    return "http", ""
 
 
 # net::ERR_… codes → (kind, what it means for a shopper). Codes not listed are "navigation".
@@ -172,63 +244,54 @@ NET_ERRORS = {
     "ERR_TIMED_OUT": ("timeout", "the server did not answer in time"),
     "ERR_TOO_MANY_REDIRECTS": ("redirect-loop", "the page redirects in a loop"),
     "ERR_BLOCKED_BY_CLIENT": ("blocked", "auditor blocked the navigation: the host is outside allowed_domains"),
+    "ERR_INVALID_AUTH_CREDENTIALS": ("auth", f"HTTP 401: {AUTH_MEANING}"),
 }
 TRANSIENT_NET = {"ERR_CONNECTION_REFUSED", "ERR_CONNECTION_RESET", "ERR_EMPTY_RESPONSE", "ERR_CONNECTION_CLOSED",
                  "ERR_TIMED_OUT", "ERR_CONNECTION_TIMED_OUT", "ERR_NETWORK_CHANGED", "ERR_INCOMPLETE_CHUNKED_ENCODING",
                  "ERR_CONNECTION_ABORTED"}
-BROWSER_GONE = ("Target page, context or browser has been closed", "Browser has been closed",
-                "browser has disconnected", "Connection closed", "Target closed")
-# Playwright calls whose timeout means the page (not an element) did not come: safe to retry for goto.
-_PAGE_WAITS = ("goto", "reload", "wait_for_load_state", "wait_for_url")
+# What the walker was waiting for when an exception came: a document (a goto, a page load: a timeout
+# means the server did not answer), an element for an action, or a read of the page (its scripts hold it).
+Doing = Literal["load", "action", "read"]
 
 
-def _method(first_line: str) -> str:
-    m = re.match(r"(?:Page|Frame|Locator|ElementHandle)\.(\w+)", first_line)
-    return m.group(1) if m else ""
+def net_error(text: str) -> str | None:
+    m = re.search(r"net::(ERR_[A-Z_0-9]+)", text or "")
+    return m.group(1) if m else None
 
 
-def waited_for_page(exc: BaseException) -> bool:
-    """Did this exception come from waiting for a document (a goto, a load)? Then a timeout means the
-    server did not answer, not that the page's scripts are stuck."""
-    text = str(exc).strip()
-    return _method(text.splitlines()[0] if text else "") in _PAGE_WAITS
+def classify(exc: BaseException, doing: Doing = "action", *, doc_error: str | None = None,
+             browser_gone: bool = False) -> tuple[str, str, bool]:
+    """(kind, one-line message, transient?) for an exception the walker caught.
 
-
-def classify(exc: BaseException) -> tuple[str, str, bool]:
-    """(kind, one-line message, transient?) for an exception raised by an action."""
+    The kind comes from the exception's type and from facts the walker observed, not from the
+    wording of Playwright's messages: ``doing`` (what the call waited for), ``doc_error`` (the
+    net::ERR_… code Chromium gave the main document's request, from the requestfailed event) and
+    ``browser_gone`` (Browser.is_connected() said no). Only where Playwright gives nothing but text
+    (a click intercepted by another element, a page that navigated while it was read) is the message
+    read."""
     text = str(exc).strip()
     first = text.splitlines()[0] if text else type(exc).__name__
-    name = type(exc).__name__
     if isinstance(exc, PageHung):
         return "unresponsive", first, False
-    m = re.search(r"net::(ERR_[A-Z_0-9]+)", text)
-    if m:
-        code = m.group(1)
+    if browser_gone:
+        return "browser", f"{first} — the browser closed or crashed", False
+    code = net_error(doc_error or "") or (net_error(text) if isinstance(exc, PlaywrightError) else None)
+    if code and not isinstance(exc, PlaywrightTimeout):
         kind, meaning = NET_ERRORS.get(code, ("navigation", ""))
         if "CERT" in code or "SSL" in code:
             kind, meaning = "tls", "the site's HTTPS certificate is not trusted (self-signed, expired or for another host)"
         elif code == "ERR_ABORTED" and "download" in text.lower():
             kind, meaning = "download", "the address served a file to download instead of a page"
-        return kind, f"{first} — {meaning}" if meaning else first, code in TRANSIENT_NET
-    if "Download is starting" in text:
-        return "download", f"{first} — the address served a file to download instead of a page", False
-    if "Target crashed" in text:
-        return "crash", f"{first} — the browser tab crashed", False
-    if any(s in text for s in BROWSER_GONE):
-        return "browser", f"{first} — the browser closed or crashed", False
-    if "intercepts pointer events" in text:
-        m = re.search(r"(<[^>]{1,160}>)[^\n]*intercepts pointer events", text)
-        who = m.group(1) if m else "another element"
-        return "obscured", f"{first} — the target is covered by {who}", False
-    if "Execution context was destroyed" in text:
-        return "navigation", f"{first} — the page navigated away while it was being read", False
-    if "interrupted by another navigation" in text:  # a script or an error page moved on first: a goto may retry
-        return "navigation", first, True
-    if name == "TimeoutError" or "Timeout" in first:
-        method = _method(first)
-        if method in _PAGE_WAITS:
-            return "timeout", f"{first} — the page did not finish loading in time", method in ("goto", "reload")
-        if method in ("wait_for_function", "evaluate", "screenshot"):
+        shown = first if code in first else f"{first} (net::{code})"
+        return kind, f"{shown} — {meaning}" if meaning else shown, code in TRANSIENT_NET
+    if isinstance(exc, PlaywrightTimeout):
+        if doing == "action" and "intercepts pointer events" in text:  # only the call log says so
+            m = re.search(r"(<[^>]{1,160}>)[^\n]*intercepts pointer events", text)
+            who = m.group(1) if m else "another element"
+            return "obscured", f"{first} — the target is covered by {who}", False
+        if doing == "load":
+            return "timeout", f"{first} — the page did not finish loading in time", True
+        if doing == "read":
             return "timeout", first, False
         why = "the element never appeared"
         if "not visible" in text:
@@ -238,4 +301,14 @@ def classify(exc: BaseException) -> tuple[str, str, bool]:
         elif "not stable" in text:
             why = "the element kept moving"
         return "selector", f"{first} — {why}", False
+    if not isinstance(exc, PlaywrightError):
+        return "error", first, False
+    if getattr(exc, "name", None) == "TargetClosedError" or type(exc).__name__ == "TargetClosedError":
+        return "browser", f"{first} — the tab or the browser was closed", False
+    if "Download is starting" in text:
+        return "download", f"{first} — the address served a file to download instead of a page", False
+    if "Execution context was destroyed" in text:
+        return "navigation", f"{first} — the page navigated away while it was being read", False
+    if "interrupted by another navigation" in text:  # a script or an error page moved on first: a goto may retry
+        return "navigation", first, True
     return "error", first, False

@@ -16,10 +16,12 @@ from ..model import Device, Journey, StageCapture, StepFailure, Timing, slug
 from ..run.phases import phase
 from ..scenario.types import Action, Scenario, Step
 from .actions import (OPTIONAL_WAIT_MS, SENSITIVE_NAME_RE, SUBMIT_KINDS, SubmitBlocked, is_final_submit,
-                      run_action, sensitive_field, wait_ready)
+                      run_action, sensitive_field)
 from .capture import MIN_TYPED_SECRET, CaptureSpec, Masker, capture_stage
-from .events import PageHung, classify, waited_for_page
+from .events import MAX_EVENTS, Doing, PageHung, classify, http_kind
+from .settle import DocumentTimeout, Settled, settle, wait_document
 from .tab import Tab
+from .watchdog import local_browser_pid
 
 Progress = Callable[[str], None]
 
@@ -36,15 +38,19 @@ class WalkOptions:
 
 
 class _StepFailed(Exception):
-    def __init__(self, kind: str, message: str, action: str = "", attempts: int = 1):
+    def __init__(self, kind: str, message: str, action: str = "", attempts: int = 1, transient: bool = False):
         super().__init__(message)
         self.kind, self.message, self.action, self.attempts = kind, message, action, attempts
+        self.transient = transient  # worth another try, if the action is a goto
 
 
 # After these a walk cannot go on, whatever on_error says.
 FATAL_KINDS = ("run-timeout", "signin", "browser", "crash")
 # A capture is not an action: a small step_timeout_ms must not fail the screenshot of a slow machine.
 CAPTURE_MIN_MS = 10_000
+# How long past limits.run_timeout_ms a walk may take to record its failure (screenshot, close the tab)
+# before the watchdog stops the tab's processes. docs/broken-sites.md states the bound this gives.
+RUN_GRACE_MS = 10_000
 
 
 def allowed_hosts(scenario: Scenario) -> tuple[str, ...]:
@@ -66,13 +72,17 @@ class _Walk:
         self.started = time.monotonic()
         with phase("context"):
             self.tab = Tab(browser, device, storage_state, mask=self.mask, allowed=self.allowed,
-                           timeout_ms=self.limits.step_timeout_ms, throttle=opts.throttle)
+                           timeout_ms=self.limits.step_timeout_ms, throttle=opts.throttle,
+                           hard_deadline=self.started + (self.limits.run_timeout_ms + RUN_GRACE_MS) / 1000,
+                           browser_pid=local_browser_pid(browser))
+        self.browser = browser
         self.context, self.page, self.listeners = self.tab.context, self.tab.page, self.tab.listeners
         self.signed_in_check = scenario.signin.signed_in if (scenario.signin and storage_state) else None
         self.notes: list[str] = []
         self.typed_secret_selectors: list[str] = []
         self.last_attempts = 1
         self.run_capped = False
+        self.doc_token: str | None = None  # settle.js's token of the page the next step begins on
 
     def _remaining_ms(self) -> float:
         return self.limits.run_timeout_ms - (time.monotonic() - self.started) * 1000
@@ -97,39 +107,69 @@ class _Walk:
                 timeout = float(action.timeout_ms or self._timeout())
                 with self.tab.bound(2 * timeout + OPTIONAL_WAIT_MS, f"run '{shown}'"):  # select tries twice
                     ok = run_action(self.page, action, base_url=self.scenario.base_url, timeout_ms=timeout)
+                    if action.kind == "goto":  # the goto returned at commit: the rest of the document too
+                        wait_document(self.tab, timeout)
                 if action.kind == "goto" and self.listeners.doc_status in (502, 503, 504) and attempt < retry.attempts:
-                    raise _Transient(f"HTTP {self.listeners.doc_status} on {self.page.url}")
+                    raise _StepFailed("http", f"HTTP {self.listeners.doc_status} on {self.page.url}", shown, attempt,
+                                      transient=True)
                 return ok
-            except Exception as exc:  # noqa: BLE001 - classified below
-                _, message, transient = _classify(exc)
-                # Only a goto is safe to repeat: a click may have submitted a form.
-                if transient and action.kind == "goto" and attempt < retry.attempts and self._remaining_ms() > backoff:
-                    self.listeners.take()
-                    note = (f"{step.name}: retried '{shown}' after {message[:160]} "
+            except Exception as exc:  # noqa: BLE001 - classified below, before any retry
+                failure = self._failed(exc, shown, attempt, "load" if action.kind == "goto" else "action")
+                # Only a goto is safe to repeat: a click may have submitted a form. A dialog or a page
+                # that keeps the browser busy is not transient, whatever the call that noticed it.
+                if (failure.transient and action.kind == "goto" and attempt < retry.attempts
+                        and self._remaining_ms() > backoff and not self.tab.closed):
+                    note = (f"{step.name}: retried '{shown}' after {failure.message[:160]} "
                             f"(attempt {attempt + 1}/{retry.attempts}, backoff {backoff} ms)")
                     self.notes.append(note)
                     self._progress(f"{self.device.name:>8}  {self.mask(note)}")
                     time.sleep(backoff / 1000)
                     attempt, backoff = attempt + 1, min(backoff * 2, retry.max_backoff_ms)
                     continue
-                raise self._failed(exc, shown, attempt) from exc
+                raise failure from exc
 
-    def _failed(self, exc: BaseException, where: str, attempts: int = 1) -> "_StepFailed":
-        """The step failure an exception stands for: what a listener saw first (a blocked redirect
-        surfaces as net::ERR_BLOCKED_BY_CLIENT, a download as "Download is starting"), a page too
-        busy to answer (not a missing element), the run's time limit, or the exception itself."""
-        # Every interruption explains an action's exception better than the exception does (a blocked
-        # redirect surfaces as net::ERR_BLOCKED_BY_CLIENT, a download as "Download is starting").
+    def _failed(self, exc: BaseException, where: str, attempts: int = 1, doing: Doing = "action") -> "_StepFailed":
+        """The step failure an exception stands for, decided from facts before any retry: the watchdog
+        had to stop the tab, a listener saw an interruption first (a dialog; a blocked redirect surfaces
+        as net::ERR_BLOCKED_BY_CLIENT, a download as "Download is starting"), a page too busy to answer
+        (not a missing element, not a slow server), the run's time limit, or the exception itself."""
+        if isinstance(exc, _StepFailed):
+            return exc
         cause = self.listeners.take()
+        if cause is not None and cause.kind == "dialog":  # a dialog loop keeps the page busy too: it is the cause
+            return _StepFailed(cause.kind, cause.message, where, attempts)
+        if isinstance(exc, PageHung) or self.tab.closed:  # a crash the watchdog caused is not the page's
+            message = str(exc) if isinstance(exc, PageHung) else (
+                f"the page stopped responding while auditor tried to {where} (auditor stopped the tab)")
+            if self._remaining_ms() <= 0:
+                message = f"{message}; {self._run_timeout_message()}"
+            return _StepFailed("unresponsive", message, where, attempts)
         if cause is not None:
             return _StepFailed(cause.kind, cause.message, where, attempts)
-        kind, message, _ = _classify(exc)
-        if kind in ("selector", "timeout") and not waited_for_page(exc) and self.tab.unresponsive():
-            kind, message = "unresponsive", (f"the page stopped responding while auditor tried to {where}: its "
-                                             "scripts kept the browser busy (auditor stopped them)")
-        if self._remaining_ms() <= 0 or (self.run_capped and kind in ("timeout", "selector", "unresponsive")):
-            kind, message = "run-timeout", self._run_timeout_message(message)
-        return _StepFailed(kind, message, where, attempts)
+        if isinstance(exc, DocumentTimeout):
+            kind, message, transient = "timeout", str(exc), True
+        else:
+            kind, message, transient = classify(exc, doing, doc_error=self.listeners.doc_error,
+                                                browser_gone=not self._browser_connected())
+        # A timeout is the page's scripts holding the browser when the page does not answer: for an element
+        # or a read always worth asking, for a load only once the server has answered (else it is the server).
+        answered = self.listeners.doc_status is not None
+        if kind in ("selector", "timeout") and (doing != "load" or answered) and self.tab.unresponsive():
+            kind, message, transient = "unresponsive", (
+                f"the page stopped responding while auditor tried to {where}: its scripts kept the browser busy "
+                "(auditor stopped them)"), False
+        if kind == "unresponsive":
+            if self._remaining_ms() <= 0:
+                message = f"{message}; {self._run_timeout_message()}"
+        elif self._remaining_ms() <= 0 or (self.run_capped and kind in ("timeout", "selector")):
+            kind, message, transient = "run-timeout", self._run_timeout_message(message), False
+        return _StepFailed(kind, message, where, attempts, transient)
+
+    def _browser_connected(self) -> bool:
+        try:
+            return bool(self.browser.is_connected())
+        except Exception:  # noqa: BLE001
+            return False
 
     def _run_timeout_message(self, message: str = "") -> str:
         text = f"run time limit of {self.limits.run_timeout_ms} ms reached (limits.run_timeout_ms)"
@@ -178,7 +218,7 @@ class _Walk:
         try:
             self.tab.drain_popups(min(1500.0, self._timeout()))
         except PageHung as exc:
-            raise _StepFailed("unresponsive", str(exc), where) from exc
+            raise self._failed(exc, where, self.last_attempts) from exc
         first = self.listeners.take()
         if first is not None:
             raise _StepFailed(first.kind, first.message, where, self.last_attempts)
@@ -194,7 +234,7 @@ class _Walk:
         rel = f"{self._shot_dir()}/failure-{step_index:02d}-{slug(step.name)}.jpg"
         try:
             shot = self.tab.screenshot(self.opts.run_dir / rel, self.typed_secret_selectors,
-                                       stop_loading=kind in ("timeout", "run-timeout"))
+                                       stop_loading=kind in ("timeout", "run-timeout"), quick=kind == "dialog")
         except Exception:  # noqa: BLE001 - a failure is recorded with or without its picture
             shot = False
         return rel if shot else None
@@ -217,20 +257,16 @@ class _Walk:
             self._remember_typed(action, shown)
             done.append(shown + ("" if ok else "  (skipped: not on the page)"))
             self._check_interruptions(shown)
-        where = f"wait for page ready{' (' + step.ready + ')' if step.ready else ''}"
-        try:
-            with self.tab.bound(2 * self._timeout(), "wait for the page to load"):
-                wait_ready(self.page, self._timeout(), step.ready)
-        except Exception as exc:  # noqa: BLE001
-            raise self._failed(exc, where) from exc
+        step_ms = (time.monotonic() - t0) * 1000  # the actions returned: the page reacted
+        settled = self._settle(t0, step.ready)
         self._check_interruptions("after the step")
         status = self.listeners.doc_status
         if status is not None and status >= 400:
-            raise _StepFailed("http", f"HTTP {status} on {self.mask(self.page.url)}", done[-1] if done else "",
-                              self.last_attempts)
+            kind, meaning = http_kind(status)
+            message = f"HTTP {status} on {self.mask(self.page.url)}" + (f" — {meaning}" if meaning else "")
+            raise _StepFailed(kind, message, done[-1] if done else "", self.last_attempts)
         if self.signed_in_check and stage_index == 0:
             self._verify_signed_in()
-        step_ms = (time.monotonic() - t0) * 1000
         spec = CaptureSpec(stage=step.name, kind=step.stage, index=stage_index, step=i, label=step.label or step.name,
                            device=self.device.name, run_dir=self.opts.run_dir,
                            screenshot_rel=f"{self._shot_dir()}/{stage_index:02d}-{slug(step.name)}.jpg",
@@ -244,7 +280,27 @@ class _Walk:
             if cap.screenshot:
                 (self.opts.run_dir / cap.screenshot).unlink(missing_ok=True)
             raise
-        return dataclasses.replace(cap, status=status), doc
+        return dataclasses.replace(cap, status=status, timing=_soft_timing(cap.timing, settled)), doc
+
+    def _settle(self, started: float, ready: str | None = None) -> Settled:
+        """Wait for the page to settle (settle.py), then for the step's ``ready`` selector; the requests
+        the page was not waited for are listed on the stage that is captured next."""
+        where = "wait for the page to settle" + (f" ({ready})" if ready else "")
+        try:
+            budget = self._timeout()
+            with self.tab.bound(budget + 2 * OPTIONAL_WAIT_MS, where):
+                settled = settle(self.tab, started=started, budget_ms=budget, prev_token=self.doc_token)
+            if ready:
+                with self.tab.bound(self._timeout(), f"wait for {ready}"):
+                    self.page.wait_for_selector(ready, state="visible", timeout=self._timeout())
+        except Exception as exc:  # noqa: BLE001
+            raise self._failed(exc, where, self.last_attempts,
+                               "load" if isinstance(exc, DocumentTimeout) else "read") from exc
+        self.doc_token = settled.token or self.doc_token
+        events = self.listeners.events
+        events.notes.extend(settled.notes)
+        events.requests.extend(settled.hung[: max(0, MAX_EVENTS - len(events.requests))])
+        return settled
 
     def _capture(self, spec: CaptureSpec, prev_doc: str | None, step_ms: float,
                  done: tuple[str, ...]) -> tuple[StageCapture, str]:
@@ -257,14 +313,10 @@ class _Walk:
                                          contended=self.opts.contended,
                                          extra_mask_selectors=self.typed_secret_selectors, actions=done)
             except Exception as exc:  # noqa: BLE001 - a page that moves, hangs or dies while it is read
-                if attempt == 1 and "Execution context was destroyed" in str(exc):
-                    try:  # a script or a meta refresh moved on: read the page it went to
-                        with self.tab.bound(self._timeout(), "wait for the page to load"):
-                            wait_ready(self.page, self._timeout())
-                    except Exception:  # noqa: BLE001
-                        pass
+                if attempt == 1 and not isinstance(exc, PageHung) and "Execution context was destroyed" in str(exc):
+                    self._settle(time.monotonic())  # a script or a meta refresh moved on: read the page it went to
                     continue
-                raise self._failed(exc, where) from exc
+                raise self._failed(exc, where, doing="read") from exc
         raise AssertionError("unreachable")
 
     def _present(self, selector: str) -> bool:
@@ -337,12 +389,13 @@ class _Walk:
         return failure
 
 
-class _Transient(Exception):
-    """HTTP 502/503/504 on a goto: worth another try."""
-
-
-def _classify(exc: BaseException) -> tuple[str, str, bool]:
-    return ("http", str(exc), True) if isinstance(exc, _Transient) else classify(exc)
+def _soft_timing(timing: Timing, settled: Settled) -> Timing:
+    """A step that loaded no document is timed from its action to the page having settled (settle.py);
+    the largest paint the action caused is the evidence. A step that loaded one keeps its page timings."""
+    if timing.navigated or settled.soft_load_ms is None:
+        return timing
+    return dataclasses.replace(timing, soft_load_ms=settled.soft_load_ms, lcp_selector=settled.lcp_selector,
+                               lcp_box=settled.lcp_box)
 
 
 def _journey_failed(scenario: Scenario, device: Device, opts: WalkOptions, failure: StepFailure) -> Journey:
@@ -386,7 +439,7 @@ def _sign_in(browser, scenario: Scenario, device: Device, opts: WalkOptions) -> 
                 walk._act(action, step, shown)
             walk._remember_typed(action, shown)
             walk._check_interruptions(shown)
-        wait_ready(walk.page, walk._timeout())
+        walk._settle(walk.started)
         try:
             walk.page.locator(signin.signed_in).first.wait_for(state="visible", timeout=min(8000, walk._timeout()))
         except Exception:

@@ -90,6 +90,18 @@ def test_spa_step_is_judged_by_its_response_time_not_paint():
     assert not found and [p.title for p in result.passed] == ["Step response 400 ms within 1.0 s"]
 
 
+def test_soft_navigation_load_is_judged_against_the_lcp_bands_with_the_painted_element_as_evidence():
+    spa = dict(navigated=False, step_ms=200, lcp_ms=None, fcp_ms=None, ttfb_ms=None, cls=None)
+    _, found = run(stage(soft_load_ms=4600, **spa))
+    assert list(found) == ["soft_load"] and found["soft_load"].severity == "major"
+    assert found["soft_load"].measured == 4600 and found["soft_load"].threshold == 2500
+    assert "after the click" in found["soft_load"].title and found["soft_load"].evidence[0].selector == "#hero"
+    _, found = run(stage(soft_load_ms=3000, **spa))
+    assert found["soft_load"].severity == "minor"
+    result, found = run(stage(soft_load_ms=900, **spa))
+    assert not found and "Load (soft navigation) 900 ms within 2.5 s" in [p.title for p in result.passed]
+
+
 def test_median_samples_spread_and_marginal_single_sample_note():
     samples = tuple({"lcp_ms": v} for v in (2600, 2700, 2800, 3900, 2650))
     _, found = run(stage(lcp_ms=2700, samples=samples))

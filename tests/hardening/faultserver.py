@@ -26,6 +26,14 @@ Routes (GET):
                             when #spin is clicked
   /third-party              an image from http://localhost:PORT (another host) and #out, a link there
   /missing                  a good page without the selector a scenario waits for
+  /spa?delay=S              a single-page shop: #to-product shows the product with history.pushState, its
+                            hero image (#hero, HERO_RGB) served S seconds late by /hero.png?delay=S
+  /flood?n=N                history.pushState N times after load (n=forever: replaceState in an endless loop)
+  /hung?what=W&where=H      a good page with one subresource that never answers: W image | script | async,
+                            H same (this host) | third (http://localhost:PORT, another host)
+  /dialog-loop              alert() in an endless loop while the page is parsed
+  /busy-parse               an endless loop in an inline script while the page is parsed
+  /auth                     401 with WWW-Authenticate: Basic (a staging shop behind a password)
 
 ``requests`` logs (host, path) of every request, so a test can say what the browser never asked for.
 """
@@ -43,6 +51,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 HOST = "127.0.0.1"
 HANG_S = 120.0  # how long a hanging route holds its connection at most (stop() releases it at once)
+HERO_RGB = (214, 40, 40)  # the single-page shop's hero image: one flat colour a test can look for
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,16 @@ def _page(title: str, body: str, head: str = "") -> bytes:
     return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
             f"<style>body{{font:16px sans-serif;margin:2em}} button{{font-size:18px;padding:8px 16px}}</style>"
             f"{head}</head><body>{body}</body></html>").encode()
+
+
+def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), rgb).save(out, "PNG")
+    return out.getvalue()
 
 
 GOOD_BODY = """<h1 id="heading">Fault shop</h1><p>A page that works.</p>
@@ -245,6 +264,48 @@ class _Handler(BaseHTTPRequestHandler):
         body = (f"<h1>Third parties</h1><img id='pixel' alt='' src='http://localhost:{port}/pixel.svg'>"
                 f"<a id='out' href='http://localhost:{port}/page/elsewhere'>Partner shop</a>")
         self.send(200, _page("Fault shop · third party", body))
+
+    def r_spa(self, rest, q) -> None:
+        delay = float(q.get("delay", "0"))
+        script = ("<script>document.addEventListener('click', (e) => {"
+                  " const a = e.target.closest('a[data-route]'); if (!a) return; e.preventDefault();"
+                  " history.pushState({}, '', a.getAttribute('href'));"
+                  " document.getElementById('app').innerHTML = '<h1>Ceramic dripper</h1><p>$28.00</p>'"
+                  f" + '<img id=\"hero\" alt=\"Ceramic dripper\" width=\"600\" height=\"400\" src=\"/hero.png?delay={delay}\">';"
+                  "});</script>")
+        body = ("<nav><a id='to-product' data-route href='/spa/product'>Ceramic dripper</a></nav>"
+                "<main id='app'><h1>Single-page shop</h1><p>Pick a product.</p></main>")
+        self.send(200, _page("Fault shop · spa", body, script))
+
+    def r_hero_png(self, rest, q) -> None:
+        self.server.stopping.wait(float(q.get("delay", "0")))
+        self.send(200, _png(600, 400, HERO_RGB), "image/png")
+
+    def r_flood(self, rest, q) -> None:
+        n = q.get("n", "100000")
+        loop = ("for (;;) history.replaceState({}, '', '/flood?i=' + Math.random());" if n == "forever" else
+                f"for (let i = 0; i < {int(n)}; i++) history.pushState({{i}}, '', '/flood?i=' + i);")
+        script = f"<script>addEventListener('load', () => setTimeout(() => {{ {loop} }}, 50));</script>"
+        self.send(200, _page("Fault shop · flood", "<h1>History flood</h1>", script))
+
+    def r_hung(self, rest, q) -> None:
+        host = f"http://localhost:{self.server.server_address[1]}" if q.get("where") == "third" else ""
+        what = q.get("what", "image")
+        tag = {"image": f"<img id='stuck' alt='' width='200' height='100' src='{host}/hang?img'>",
+               "script": f"<script src='{host}/hang?js'></script>",
+               "async": f"<script async src='{host}/hang?js'></script>"}[what]
+        self.send(200, _page("Fault shop · hung", f"{GOOD_BODY}{tag}<p id='after'>After the {what}.</p>"))
+
+    def r_dialog_loop(self, rest, q) -> None:
+        script = "<script>for (let i = 0; ; i++) alert('Sale ends soon! ' + i);</script>"
+        self.send(200, _page("Fault shop · dialogs", "<h1>Dialogs</h1>" + script))
+
+    def r_busy_parse(self, rest, q) -> None:
+        self.send(200, _page("Fault shop · busy parse", "<h1>Busy while parsed</h1><script>for (;;) {}</script>"))
+
+    def r_auth(self, rest, q) -> None:
+        self.send(401, _page("Unauthorized", "<h1>401 Unauthorized</h1>"),
+                  headers=(("WWW-Authenticate", 'Basic realm="staging"'),))
 
     def r_pixel_svg(self, rest, q) -> None:
         self.send(200, b"<svg xmlns='http://www.w3.org/2000/svg' width='4' height='4'/>", "image/svg+xml")

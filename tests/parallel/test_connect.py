@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from auditor.report import load_report
-from auditor.walk.browser import launch_args, resolve_browser
+from auditor.walk.browser import IGNORED_DEFAULT_ARGS, launch_args, resolve_browser
 
 from .helpers import mini_scenario, only_run_dir, run_cli
 
@@ -21,7 +21,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 def browser_server(tmp_path_factory):
     """`playwright launch-server` with auditor's own browser and flags; yields its ws:// endpoint."""
     cfg = tmp_path_factory.mktemp("server") / "server.json"
-    config = {"headless": True, "host": "127.0.0.1", "port": 0, "args": launch_args()}
+    config = {"headless": True, "host": "127.0.0.1", "port": 0, "args": launch_args(),
+              "ignoreDefaultArgs": list(IGNORED_DEFAULT_ARGS)}
     exe = resolve_browser().executable
     if exe:
         config["executablePath"] = exe
