@@ -196,7 +196,7 @@ class StepFailure:
     stage: str
     action: str  # the action that failed, as written in the scenario (masked)
     kind: str  # connection, dns, tls, timeout, http, redirect-loop, selector, obscured, dialog, popup,
-    # download, blocked, unresponsive, crash, browser, run-timeout, signin, error: docs/broken-sites.md
+    # download, blocked, unresponsive, auth, crash, browser, run-timeout, signin, error: docs/broken-sites.md
     message: str
     url: str = ""
     screenshot: str | None = None  # what the browser showed when it failed

@@ -52,8 +52,8 @@ CLS_SOURCE = Source(f"Cumulative Layout Shift (CLS), web.dev, Google; CLSThresho
 STEP_SOURCE = Source("Response Times: The 3 Important Limits, Nielsen Norman Group, 1993/2014 (1 s keeps the "
                      "flow; the 4 s poor line is proposed by auditor)",
                      "https://www.nngroup.com/articles/response-times-3-important-limits/", proposed=True)
-SOFT_SOURCE = Source("Soft navigations, Chrome for Developers (Google): a same-document navigation's "
-                     f"contentful paints timed from the interaction; judged with LCPThresholds [2500, 4000] in {_VITALS}",
+SOFT_SOURCE = Source("Soft navigations, Chrome for Developers (Google): a same-document navigation's contentful "
+                     f"paints timed from the interaction; judged with LCPThresholds [2500, 4000] in {_VITALS}",
                      "https://developer.chrome.com/docs/web-platform/soft-navigations-experiment")
 LOAD_SOURCE = Source("Policy threshold (no published threshold for the load event)", proposed=True)
 
@@ -149,7 +149,8 @@ def run(stage: StageCapture, ctx: Context):
 
 
 def _recommend(stage: StageCapture, metric: str, rec: str) -> str:
-    el = stage.element(stage.timing.lcp_selector) if metric in ("lcp_ms", "soft_load_ms") and stage.timing.lcp_selector else None
+    painted = metric in ("lcp_ms", "soft_load_ms") and stage.timing.lcp_selector
+    el = stage.element(stage.timing.lcp_selector) if painted else None
     if el is not None and el.attr("loading") == "lazy":
         return "Remove loading=\"lazy\" from the LCP image: it delays the largest paint. " + rec
     return rec

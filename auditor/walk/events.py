@@ -279,7 +279,8 @@ def classify(exc: BaseException, doing: Doing = "action", *, doc_error: str | No
     if code and not isinstance(exc, PlaywrightTimeout):
         kind, meaning = NET_ERRORS.get(code, ("navigation", ""))
         if "CERT" in code or "SSL" in code:
-            kind, meaning = "tls", "the site's HTTPS certificate is not trusted (self-signed, expired or for another host)"
+            kind, meaning = "tls", ("the site's HTTPS certificate is not trusted (self-signed, expired or for "
+                                    "another host)")
         elif code == "ERR_ABORTED" and "download" in text.lower():
             kind, meaning = "download", "the address served a file to download instead of a page"
         shown = first if code in first else f"{first} (net::{code})"

@@ -14,12 +14,13 @@ none, from the step's start to the last image load or DOM change before the page
 """
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..model import Rect, Request
+from ..model import Rect, Request, Timing
 from .capture import bounded_eval
 from .events import PlaywrightError, PlaywrightTimeout, host_matches
 from .watchdog import PageHung
@@ -154,4 +155,13 @@ def _result(tab, state: dict[str, Any] | None, started: float, begin: float, sin
     return Settled(waited_ms, timed_out, soft, sel, rect, source, state.get("token"), tuple(notes), tuple(hung))
 
 
-__all__ = ["DocumentTimeout", "PageHung", "SETTLE_JS", "Settled", "settle", "wait_document"]
+def soft_timing(timing: Timing, settled: Settled) -> Timing:
+    """A step that loaded no document is timed from its action to the page having settled (settle.py);
+    the largest paint the action caused is the evidence. A step that loaded one keeps its page timings."""
+    if timing.navigated or settled.soft_load_ms is None:
+        return timing
+    return dataclasses.replace(timing, soft_load_ms=settled.soft_load_ms, lcp_selector=settled.lcp_selector,
+                               lcp_box=settled.lcp_box)
+
+
+__all__ = ["DocumentTimeout", "PageHung", "SETTLE_JS", "Settled", "settle", "soft_timing", "wait_document"]

@@ -19,7 +19,7 @@ from .actions import (OPTIONAL_WAIT_MS, SENSITIVE_NAME_RE, SUBMIT_KINDS, SubmitB
                       run_action, sensitive_field)
 from .capture import MIN_TYPED_SECRET, CaptureSpec, Masker, capture_stage
 from .events import MAX_EVENTS, Doing, PageHung, classify, http_kind
-from .settle import DocumentTimeout, Settled, settle, wait_document
+from .settle import DocumentTimeout, Settled, settle, soft_timing, wait_document
 from .tab import Tab
 from .watchdog import local_browser_pid
 
@@ -280,7 +280,7 @@ class _Walk:
             if cap.screenshot:
                 (self.opts.run_dir / cap.screenshot).unlink(missing_ok=True)
             raise
-        return dataclasses.replace(cap, status=status, timing=_soft_timing(cap.timing, settled)), doc
+        return dataclasses.replace(cap, status=status, timing=soft_timing(cap.timing, settled)), doc
 
     def _settle(self, started: float, ready: str | None = None) -> Settled:
         """Wait for the page to settle (settle.py), then for the step's ``ready`` selector; the requests
@@ -387,15 +387,6 @@ class _Walk:
                               screenshot=self._failure_shot(i, step, f.kind), attempts=f.attempts)
         self._progress(f"{self.device.name:>8}  FAILED at {step.name}: {f.kind}: {failure.message[:160]}")
         return failure
-
-
-def _soft_timing(timing: Timing, settled: Settled) -> Timing:
-    """A step that loaded no document is timed from its action to the page having settled (settle.py);
-    the largest paint the action caused is the evidence. A step that loaded one keeps its page timings."""
-    if timing.navigated or settled.soft_load_ms is None:
-        return timing
-    return dataclasses.replace(timing, soft_load_ms=settled.soft_load_ms, lcp_selector=settled.lcp_selector,
-                               lcp_box=settled.lcp_box)
 
 
 def _journey_failed(scenario: Scenario, device: Device, opts: WalkOptions, failure: StepFailure) -> Journey:

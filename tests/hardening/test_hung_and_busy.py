@@ -16,7 +16,8 @@ RETRY = "{attempts: 3, backoff_ms: 50, max_backoff_ms: 80}"
 @pytest.mark.parametrize("what,where", [("image", "same"), ("image", "third"), ("script", "third"),
                                         ("async", "same")])
 def test_a_hung_subresource_is_noted_and_the_page_is_still_audited(tmp_path, fault, what, where):
-    steps = good_first_step() + f"- stage: product\n  name: hung\n  actions:\n    - goto: /hung?what={what}&where={where}\n"
+    steps = (good_first_step()
+             + f"- stage: product\n  name: hung\n  actions:\n    - goto: /hung?what={what}&where={where}\n")
     res = audit(tmp_path, scenario_text(f"hung-{what}-{where}", fault.url, steps, retry=RETRY,
                                         limits="{step_timeout_ms: 4000}"))
     assert "Traceback" not in res.stderr and res.rc in (0, 1), f"exit {res.rc}\n{res.stderr}"
