@@ -260,8 +260,6 @@ METRICS: tuple[MetricSpec, ...] = (
     _metric("lcp_ms", "LCP", "ms", "https://web.dev/articles/lcp"),
     _metric("cls", "CLS", "", "https://web.dev/articles/cls"),
     _metric("load_ms", "Load", "ms", ""),
-    _metric("soft_load_ms", "Load (soft nav.)", "ms",
-            "https://developer.chrome.com/docs/web-platform/soft-navigations-experiment"),
 )
 METRIC_BY_KEY = {m.key: m for m in METRICS}
 
