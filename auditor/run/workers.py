@@ -2,14 +2,14 @@
 
     parent (this module)                          worker k  (spawned; ignores Ctrl-C)
       │ resolves the browser once, spawns N ───────▶ opens ONE browser (local or --connect)
-      │ ◀──────────────────── ("ready", pid, what)
-      │ ("job", i, Job) ───────────────────────────▶ walk_journey() in a fresh context
-      │ ◀──── ("progress", text) … ("done", i, Journey as a dict)
+      │ ◀─────────────────────── Started(pid, browser)
+      │ WalkJob(i, job) ───────────────────────────▶ walk_journey() in a fresh context
+      │ ◀──── Said(text), StepStarted(step, stage) … Walked(i, Journey as a dict)
       │ next job from the queue, or None (exit) ───▶
-      └ watches every process: a worker that dies turns its job into a StepFailure
+      └ watches every process: a worker that dies turns its job into a StepFailure at its last step
 
-Why processes and a pipe per worker: Playwright's sync API must not cross a fork ("spawn" start
-method), and a private pipe has no shared lock that a killed worker could leave held — so a crash
+The messages are the dataclasses of events.py. Why processes and a pipe per worker: Playwright's
+sync API must not cross a fork ("spawn" start method), and a private pipe has no shared lock that a killed worker could leave held — so a crash
 costs one journey, never a hang. The parent hands out jobs as workers become free (dynamic, like a
 queue) but returns journeys in plan order, so the report equals a serial run's apart from timings.
 Journeys travel as ``model.to_dict`` dicts; screenshots are written by the workers straight into
@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import re
+import pickle
 import signal
 import tempfile
 import threading
@@ -37,13 +37,14 @@ from ..model import Journey, StepFailure, from_dict, to_dict
 from ..walk.browser import ENV_VAR, resolve_browser
 from ..walk.session import browser_session
 from ..walk.walker import WalkOptions, walk_journey
+from .events import Fatal, Said, Started, StepStarted, Walked, WalkJob, WorkerEvent
 from .plan import AuditOptions, Job, Progress
 
 POLL_S = 1.0  # how often the parent looks at deadlines when no worker says anything
 STOP_GRACE_S = 8.0  # after Ctrl-C: time a worker gets to close its browser before it is killed
 DEADLINE_GRACE_S = 120.0  # on top of the scenario's own run time limit, before a silent worker is killed
-# The walker's step lines: "{device:>8}  {i}/{n}  {stage}". Read to say where a crashed walk was.
-_STEP_LINE = re.compile(r"(\d+)/(\d+)  (\S+)$")
+# What a read from a worker's pipe raises when the worker died mid-message.
+_CUT_OFF = (EOFError, OSError, pickle.UnpicklingError)
 
 
 @dataclass(frozen=True)
@@ -115,26 +116,26 @@ def worker_main(wid: int, conn, cfg: WorkerConfig) -> None:
     signal.signal(signal.SIGTERM, _on_sigterm)
     if not cfg.debug:  # a driver torn down mid-call makes asyncio log tracebacks nobody can act on
         logging.getLogger("asyncio").setLevel(logging.CRITICAL)
-    browsers = _Browsers(cfg, say=lambda text: conn.send(("progress", text)))
+    def send(event: WorkerEvent) -> None:
+        conn.send(event)
+
+    browsers = _Browsers(cfg, say=lambda text: send(Said(text)))
     try:
         with tempfile.TemporaryDirectory(prefix=f"auditor-state-w{wid}-") as state_dir:
             try:
                 browsers.get()
             except Exception as exc:  # noqa: BLE001 - e.g. BrowserNotFound, or a broken Playwright install
-                code = exc.exit_code if isinstance(exc, AuditorError) else 2
-                conn.send(("fatal", code, str(exc) if isinstance(exc, AuditorError) else
+                send(Fatal(str(exc) if isinstance(exc, AuditorError) else
                            f"the browser could not be started: {_first_line(exc)}"))
                 return
-            conn.send(("ready", os.getpid(), "remote browser" if cfg.connect else "browser"))
+            send(Started(os.getpid(), "remote browser" if cfg.connect else "browser"))
             wopts = WalkOptions(run_dir=cfg.run_dir, repeat=cfg.repeat, throttle=cfg.throttle,
                                 contended=cfg.contended, state_dir=Path(state_dir),
-                                progress=lambda text: conn.send(("progress", text)))
-            while True:
-                msg = conn.recv()
-                if msg is None:
-                    break
-                _, i, job = msg
-                conn.send(("done", i, to_dict(_walk_one(browsers, job, wopts))))
+                                progress=lambda text: send(Said(text)),
+                                step_started=lambda step, stage: send(StepStarted(step, stage)))
+            while (order := conn.recv()) is not None:
+                walk: WalkJob = order
+                send(Walked(walk.index, to_dict(_walk_one(browsers, walk.job, wopts))))
     except (_Stop, EOFError, BrokenPipeError, KeyboardInterrupt):
         pass  # stopped by the parent, or the parent is gone
     finally:
@@ -169,7 +170,7 @@ class _Worker:
     conn: Any
     job: int | None = None  # index into the plan of the job it is walking
     deadline: float = 0.0
-    last_step: tuple[int, str] | None = None
+    last_step: StepStarted | None = None
     replacement: bool = False
 
 
@@ -211,32 +212,31 @@ class _Pool:
             limits = self.jobs[i].scenario.limits
             w.deadline = time.monotonic() + limits.run_timeout_ms / 1000 * (self.cfg.repeat + 1) + DEADLINE_GRACE_S
         try:
-            w.conn.send(None if i is None else ("job", i, self.jobs[i]))
+            w.conn.send(None if i is None else WalkJob(i, self.jobs[i]))
         except OSError:  # it died right after its last message: the job waits for another worker
             if i is not None:
                 self.pending.insert(0, i)
             w.job = None
 
-    def handle(self, w: _Worker, msg, *, alive: bool = True) -> None:
-        kind = msg[0]
-        if kind == "ready":
-            self.say(w, f"started (pid {msg[1]}, one {msg[2]})")
-            if alive:
-                self.assign(w)
-        elif kind == "progress":
-            m = _STEP_LINE.search(msg[1])
-            if m:
-                w.last_step = (int(m.group(1)) - 1, m.group(3))
-            self.say(w, msg[1].strip())
-        elif kind == "done":
-            self.results[msg[1]] = from_dict(Journey, msg[2])
-            w.job = None
-            if alive:
-                self.assign(w)
-        elif kind == "fatal":
-            if not w.replacement:  # the configured browser cannot be used at all: a usage error
-                raise BrowserNotFound(msg[2])
-            self.say(w, f"could not open a browser: {msg[2].splitlines()[0]}")
+    def handle(self, w: _Worker, event: WorkerEvent, *, alive: bool = True) -> None:
+        match event:
+            case Started():
+                self.say(w, event.text())
+                if alive:
+                    self.assign(w)
+            case Said(text):
+                self.say(w, text.strip())
+            case StepStarted():
+                w.last_step = event
+            case Walked(index, journey):
+                self.results[index] = from_dict(Journey, journey)
+                w.job = None
+                if alive:
+                    self.assign(w)
+            case Fatal(message):
+                if not w.replacement:  # the configured browser cannot be used at all: a usage error
+                    raise BrowserNotFound(message)
+                self.say(w, f"could not open a browser: {message.splitlines()[0]}")
 
     def lost(self, w: _Worker, why: str) -> None:
         """The worker is gone: its job becomes a failed journey; a replacement takes the queue."""
@@ -244,15 +244,17 @@ class _Pool:
             try:
                 if not w.conn.poll():
                     break
-                self.handle(w, w.conn.recv(), alive=False)
-            except Exception:  # noqa: BLE001 - EOF, or a message cut off by the crash
+                event = w.conn.recv()
+            except _CUT_OFF:  # EOF, or a message cut off by the crash
                 break
+            self.handle(w, event, alive=False)
         del self.workers[w.wid]
         w.proc.join(timeout=5)
         if w.job is not None:
             job = self.jobs[w.job]
-            step, stage = w.last_step or (0, None)
-            where = f" at step {step + 1} ({stage})" if w.last_step else ""
+            at = w.last_step
+            step, stage = (at.step, at.stage) if at else (0, None)
+            where = f" at step {step + 1} ({stage})" if at else ""
             self.results[w.job] = failed_journey(
                 job, "crash", f"the worker walking this journey {why}{where}; what it had captured is lost. "
                 "Re-run to audit it (the other journeys are unaffected).", step=step, stage=stage)
@@ -278,11 +280,11 @@ class _Pool:
                     continue
                 if ready in by_conn:
                     try:
-                        msg = w.conn.recv()
-                    except Exception:  # noqa: BLE001 - EOF, or a message cut off by the crash
-                        msg = None
-                    if msg is not None:
-                        self.handle(w, msg)
+                        event = w.conn.recv()
+                    except _CUT_OFF:  # EOF, or a message cut off by the crash
+                        event = None
+                    if event is not None:
+                        self.handle(w, event)
                         continue
                 w.proc.join(timeout=5)
                 self.lost(w, _exit_text(w.proc.exitcode))

@@ -33,6 +33,7 @@ class WalkOptions:
     throttle: str = "none"
     contended: bool = False  # other workers share this machine's CPU: timings are marked
     progress: Progress | None = None
+    step_started: Callable[[int, str], None] | None = None  # (step index, stage): where a crashed walk was
     state_dir: Path | None = None  # sign-in storage states; kept out of the report directory
     state_cache: dict[str, str] = field(default_factory=dict)
 
@@ -352,6 +353,8 @@ class _Walk:
                     self._progress(f"{self.device.name:>8}  {i + 1}/{len(steps)}  {step.name} (skipped: when)")
                     continue
                 self._progress(f"{self.device.name:>8}  {i + 1}/{len(steps)}  {step.name}")
+                if self.opts.step_started and self.full:
+                    self.opts.step_started(i, step.name)
                 try:
                     cap, prev_doc = self._run_step(i, step, prev_doc, len(stages))
                     stages.append(cap)
