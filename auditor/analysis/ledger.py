@@ -3,10 +3,12 @@
 Rows come from the element table: an amount element (innermost text holding a price) and its label,
 which is the text before the amount in the same element, else in a row-sized container around it,
 else the nearest element on the same baseline to its left (table cells, flex rows), else a ``<dt>``
-for a ``<dd>``. Sentences without an amount still say something: "Taxes and shipping calculated at
+for a ``<dd>``, else a text in the same table row (Magento stacks "Shipping" over the method's name).
+An element that holds priced elements (by the element table's parent links) is a group of rows, never a
+row itself, whatever its box. Sentences without an amount still say something: "Taxes and shipping calculated at
 checkout" (pending), "Free shipping" (0), "inkl. MwSt." (tax included). Radio/checkbox option labels
-are options, not lines. Structured data (JSON-LD Offer, microdata, Open Graph, Shopify's
-``data-checkout-*-target``) adds what the rows lack. Struck prices and thresholds, unit prices and
+and the price cells of a choice are options (``choices``), not lines. Structured data (JSON-LD Offer,
+microdata, Open Graph, Shopify's ``data-checkout-*-target``) adds what the rows lack. Struck prices and thresholds, unit prices and
 instalments (see ``money``) are not lines.
 """
 from __future__ import annotations
@@ -17,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..model import Element, Rect, StageCapture
 from . import pagedata as pd
+from .choices import Option, box_inside, option_regions, read_choices
 from .ledger_words import classify, mentions
 from .lexicon import pattern
 from .money import ISO_CODES, Money, MoneyHint, find_money, page_hint
@@ -27,6 +30,7 @@ SHOPIFY_TARGETS = {"data-checkout-subtotal-price-target": "subtotal", "data-chec
                    "data-checkout-total-price-target": "total"}
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 _CODES = re.compile(r"\b(?:%s)\b" % "|".join(ISO_CODES))
+_ROW = re.compile(r"(?:^|> )tr:nth-of-type\(\d+\)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,25 +65,13 @@ class Line:
         return self.text or ("free" if self.status == "free" else "")
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
-    """A radio/checkbox/select choice whose label names a cost ("Express delivery $12.95")."""
-
-    kind: str
-    amount: Decimal | None
-    checked: bool
-    element: Element
-    label: str
-    text: str = ""
-    checkbox: bool = False
-
-
 @dataclass
 class Ledger:
     stage: StageCapture
     hint: MoneyHint
     lines: list[Line] = field(default_factory=list)
     options: list[Option] = field(default_factory=list)
+    unpriced_groups: frozenset[str] = frozenset()  # radio groups with a visible option that states no price
 
     def of(self, kind: str) -> list[Line]:
         return [ln for ln in self.lines if ln.kind == kind or ln.component == kind]
@@ -98,35 +90,25 @@ class Ledger:
         kinds |= {o.kind for o in self.options if o.amount is not None}
         return kinds
 
+    def cheapest(self, kind: str) -> Option | None:
+        """The cheapest option of ``kind`` a shopper can pick on this stage: the floor of what it costs.
+
+        Only radio groups the shopper sees whose every option states a price (or "free") count: a group
+        with an option whose price the page does not show might hold a free one."""
+        groups: dict[str, list[Option]] = {}
+        for o in self.options:
+            if o.kind == kind and not o.checkbox and o.shown:
+                groups.setdefault(o.group, []).append(o)
+        floors = [min(opts, key=lambda o: o.amount) for g, opts in groups.items()
+                  if g not in self.unpriced_groups and all(o.amount is not None for o in opts)]
+        return min(floors, key=lambda o: o.amount, default=None)
+
     def product_price(self) -> Line | None:
         structured = [ln for ln in self.lines if ln.kind == "product" and ln.amount]
         if structured:
             return structured[0]
         items = [ln for ln in self.lines if ln.kind == "item" and ln.amount and ln.value is not None]
         return max(items, key=lambda ln: (ln.value.font_size_px, -ln.value.index), default=None)
-
-
-def _inside(inner: Rect | None, outer: Rect | None, slack: float = 1.0) -> bool:
-    return bool(inner and outer and inner.x >= outer.x - slack and inner.y >= outer.y - slack
-                and inner.right <= outer.right + slack and inner.bottom <= outer.bottom + slack)
-
-
-def option_regions(stage: StageCapture) -> list[tuple[Element, Element | None, Rect | None]]:
-    """(input, its label element, the box covering both) for every radio and checkbox."""
-    labels = [e for e in stage.elements if e.tag == "label"]
-    out = []
-    for inp in stage.elements:
-        if not (inp.tag == "input" and inp.type in ("radio", "checkbox")):
-            continue
-        label = next((lb for lb in labels if inp.attr("id") and lb.attr("for") == inp.attr("id")), None)
-        if label is None:
-            label = next((lb for lb in labels if inp.selector.startswith(lb.selector + " > ")
-                          or _inside(inp.box, lb.box)), None)
-        box = label.box if label is not None and label.visible else None
-        if inp.visible and inp.box:
-            box = box.union(inp.box) if box else inp.box
-        out.append((inp, label, box))
-    return out
 
 
 def _hint(stage: StageCapture, tree) -> MoneyHint:
@@ -162,7 +144,7 @@ class _Builder:
         self.texts = [e for e in stage.elements if e.visible and e.text and e.box and len(e.text) <= 200
                       and e.tag not in ("html", "body", "form", "select", "option", "script")
                       and e.selector not in option_labels
-                      and not any(_inside(e.box, b) for b in option_boxes)]
+                      and not any(box_inside(e.box, b) for b in option_boxes)]
         # Amount-bearing elements anywhere (option labels included): a group around them is no row.
         self.priced = [e for e in stage.elements if e.visible and e.box and e.text and not e.struck
                        and len(e.text) <= 60 and find_money(e.text, self.hint)]
@@ -171,14 +153,27 @@ class _Builder:
         self.money = {e.selector: find_money(e.text, self.hint) for e in self.texts}
         self.labels = [e for e in self.texts if _LETTERS.search(e.text) and len(e.text) <= 120
                        and not any(t.plain for t in self.money[e.selector])]
+        # An element holding a priced element is a group of rows, not a row, whatever its box says (a
+        # drawer laid out with absolute positioning has a zero-height box around all its rows).
+        self.holders: set[int] = set()
+        for v in self.priced:
+            i = v.parent
+            while 0 <= i < len(stage.elements) and i not in self.holders:
+                self.holders.add(i)
+                i = stage.elements[i].parent
+        # Price cells beside a radio or in a method's block: the option's price, not a summary row.
+        self.choices = read_choices(stage, tree, self.hint, self.regions, self.priced, self.texts, self.money,
+                                    _LETTERS)
 
     def containers(self, el: Element) -> list[Element]:
-        out = [c for c in self.texts if c is not el and el.text in c.text and _inside(el.box, c.box)
+        out = [c for c in self.texts if c is not el and el.text in c.text and box_inside(el.box, c.box)
                and c.box.area > el.box.area]
         return sorted(out, key=lambda c: c.box.area)
 
     def is_container(self, el: Element) -> bool:
-        return any(v is not el and v.text in el.text and _inside(v.box, el.box) and v.box.area < el.box.area
+        if el.index in self.holders and self.stage.elements[el.index] is el:
+            return True
+        return any(v is not el and v.text in el.text and box_inside(v.box, el.box) and v.box.area < el.box.area
                    for v in self.priced)
 
     def left_label(self, el: Element) -> Element | None:
@@ -187,7 +182,7 @@ class _Builder:
         found = []
         vc = el.box.y + el.box.height / 2
         for lb in self.labels:
-            if lb is el or _inside(lb.box, el.box) or _inside(el.box, lb.box):
+            if lb is el or box_inside(lb.box, el.box) or box_inside(el.box, lb.box):
                 continue
             if abs(lb.box.y + lb.box.height / 2 - vc) > max(lb.box.height, el.box.height) / 2:
                 continue
@@ -205,6 +200,17 @@ class _Builder:
                  and 0 <= el.box.y - e.box.bottom <= 40 and e.box.x <= el.box.right and e.box.right >= el.box.x - 60]
         return terms[-1] if terms else None
 
+    def row_mates(self, el: Element) -> list[Element]:
+        """Texts in the same table row (``<tr>``) as the amount: Magento stacks "Shipping" over the
+        method's name in the row's ``<th>``, so the label beside the amount is the method, not the cost."""
+        m = None
+        for m in _ROW.finditer(el.selector):
+            pass
+        if m is None:
+            return []
+        prefix = el.selector[:m.end()] + " > "
+        return [lb for lb in self.labels if lb is not el and lb.selector.startswith(prefix)]
+
     def label_for(self, el: Element, token: Money) -> tuple[str, Element | None]:
         """The first candidate label that names a cost kind; else the first non-empty one."""
         tokens = self.money[el.selector]
@@ -219,6 +225,7 @@ class _Builder:
                 b, a = _segments(c.text, mine, ctoks)
                 cands += [(b, c), (b + " " + a, c)]
         cands += [(lb.text, lb) for lb in (self.left_label(el), self.dt_for(el)) if lb is not None]
+        cands += [(lb.text, lb) for lb in self.row_mates(el)]
         cands.append((after, el))
         cands = [(re.sub(r"\s+", " ", t).strip(" :\u00a0-–|·"), e) for t, e in cands]
         # "USD" beside "$48.15" is the currency, not the row's label.
@@ -232,9 +239,9 @@ class _Builder:
         out: list[Line] = []
         for el in self.texts:
             tokens = self.money[el.selector]
-            if not tokens or self.is_container(el):
+            if not tokens or el.selector in self.choices.price_cells or self.is_container(el):
                 continue
-            struck_texts = {s.text for s in self.struck if _inside(s.box, el.box)}
+            struck_texts = {s.text for s in self.struck if box_inside(s.box, el.box)}
             for tok in tokens:
                 if tok.text in struck_texts or tok.qualifier in ("unit", "instalment"):
                     continue
@@ -268,25 +275,6 @@ class _Builder:
                     out.append(Line(kind, lb.text, Decimal(0) if status == "free" else None, status,
                                     value=el, label_el=lb))
         return out
-
-    def options(self) -> list[Option]:
-        out = []
-        for inp, label, _ in self.regions:
-            text = inp.name or (label.text if label is not None else "")
-            toks = [t for t in find_money(text, self.hint) if t.plain]
-            free = bool(pattern("fee_lexicon", "free").search(text))
-            if not toks and not free:
-                continue
-            kind = classify(text)
-            if kind == "item" and re.search(r"ship|deliver|versand|liefer|livraison|env[ií]o|dostaw",
-                                            inp.attr("name") + " " + inp.attr("id"), re.I):
-                kind = "shipping"
-            amount = toks[0].amount if toks else Decimal(0)
-            owner = inp if inp.visible or label is None else label
-            out.append(Option(kind, amount, bool(inp.attr("checked")), owner, text, toks[0].text if toks else "free",
-                              inp.type == "checkbox"))
-        return out
-
 
 def _value_status(text: str) -> str:
     t = text.strip()
@@ -355,4 +343,4 @@ def build_ledger(stage: StageCapture, tree) -> Ledger:
     for ln in structured_lines(stage, tree, b.hint):
         if ln.source != "platform" or ln.kind not in shown:
             lines.append(ln)
-    return Ledger(stage, b.hint, lines, b.options())
+    return Ledger(stage, b.hint, lines, b.choices.options, b.choices.unpriced_groups)
