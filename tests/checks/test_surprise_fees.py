@@ -44,8 +44,8 @@ def stage(kind: str, elements: tuple[Element, ...], index: int, dom: str = "") -
                         elements=elements, dom=dom, lang="en-US")
 
 
-def radio(n: int, y: float, label: str, checked: bool, kind: str = "radio") -> tuple[Element, ...]:
-    attrs = {"id": f"opt{n}", "name": "shipping_method" if kind == "radio" else "extra"}
+def radio(n: int, y: float, label: str, checked: bool, kind: str = "radio", group: str = "") -> tuple[Element, ...]:
+    attrs = {"id": f"opt{n}", "name": group or ("shipping_method" if kind == "radio" else "extra")}
     if checked:
         attrs["checked"] = "checked"
     return (Element(n, f"#opt{n}", "input", Rect(600, y, 14, 14), True, type=kind, role=kind, name=label, attrs=attrs),
@@ -65,10 +65,10 @@ def keys(result) -> dict[tuple[str, str], str]:
 CART = summary(("Subtotal", "$40.00"), ("Shipping", "$4.95"), ("Total", "$44.95"))
 
 
-def test_fee_first_shown_at_payment_is_major_with_both_stages_as_evidence():
+def test_fee_first_shown_at_payment_is_critical_with_both_stages_as_evidence():
     pay = summary(("Subtotal", "$40.00"), ("Shipping", "$4.95"), ("Service fee", "$3.49"), ("Total", "$48.44"))
     result = check(stage("cart", CART, 0), stage("payment", pay, 1))
-    assert keys(result) == {("payment", "fee:service"): "major"}
+    assert keys(result) == {("payment", "fee:service"): "critical"}
     f = result.findings[0]
     assert f.measured == 3.49 and f.unit == "USD" and f.proposed and "$3.49" in f.title
     assert [e.stage for e in f.evidence] == ["payment", "cart"]
@@ -82,9 +82,7 @@ def test_same_costs_at_payment_pass_with_the_cart_total():
     assert any("total $44.95 unchanged at payment" in p.title for p in result.passed)
 
 
-def test_big_rise_is_critical_and_a_fee_already_inside_the_total_is_minor():
-    pay = summary(("Subtotal", "$40.00"), ("Shipping", "$4.95"), ("Service fee", "$9.00"), ("Total", "$53.95"))
-    assert keys(check(stage("cart", CART, 0), stage("payment", pay, 1))) == {("payment", "fee:service"): "critical"}
+def test_a_fee_already_inside_the_cart_total_is_minor():
     inside = summary(("Subtotal", "$36.51"), ("Shipping", "$4.95"), ("Service fee", "$3.49"), ("Total", "$44.95"))
     assert keys(check(stage("cart", CART, 0), stage("payment", inside, 1))) == {("payment", "fee:service"): "minor"}
 
@@ -108,27 +106,78 @@ def test_without_a_cart_the_product_price_is_the_earlier_evidence_and_unnamed_fe
     pay = summary(("Subtotal", "$20.00"), ("Delivery", "$4.95"), ("Platform charge", "$1.00"), ("Fee", "$2.00"),
                   ("Total", "$27.95"))
     result = check(pdp, stage("payment", pay, 1))
-    assert keys(result) == {("payment", "fee:platform"): "major", ("payment", "fee:fee"): "major"}
+    assert keys(result) == {("payment", "fee:platform"): "critical", ("payment", "fee:fee"): "critical"}
     assert [e.stage for e in result.findings[0].evidence] == ["payment", "product"]
     assert "the product price was $20.00" in result.findings[0].detail
 
 
-def test_shipping_shown_early_or_chosen_by_the_shopper_is_no_surprise():
+def test_shipping_shown_on_the_product_page_is_no_surprise_and_first_shown_at_payment_is_critical():
     no_ship = summary(("Subtotal", "$40.00"), ("Total", "$40.00"))
     pay = summary(("Subtotal", "$40.00"), ("Shipping", "$4.95"), ("Total", "$44.95"))
     pdp = stage("product", summary(("Delivery", "$4.95")), 0)
     assert not check(pdp, stage("cart", no_ship, 1), stage("payment", pay, 2)).findings
+    surprise = check(stage("cart", no_ship, 0), stage("payment", pay, 1))
+    assert keys(surprise) == {("payment", "fee:shipping"): "critical"}
+
+
+def test_a_choice_of_paid_rates_after_a_silent_cart_is_major_at_the_step_that_shows_it():
+    """Issue 11.2: a choice among paid options is no choice of the cost; the cheapest is unavoidable."""
+    no_ship = summary(("Subtotal", "$40.00"), ("Total", "$40.00"))
+    pay = summary(("Subtotal", "$40.00"), ("Shipping", "$4.95"), ("Total", "$44.95"))
     checkout = stage("checkout", summary(("Total", "$40.00"), extra=radio(50, 300, "Standard $4.95", True)
                                          + radio(52, 330, "Express $12.95", False)), 1)
-    assert not check(stage("cart", no_ship, 0), checkout, stage("payment", pay, 2)).findings
-    surprise = check(stage("cart", no_ship, 0), stage("payment", pay, 1))
-    assert keys(surprise) == {("payment", "fee:shipping"): "critical"}  # +12.4 % > critical_rise_pct
+    result = check(stage("cart", no_ship, 0), checkout, stage("payment", pay, 2))
+    assert keys(result) == {("checkout", "fee:shipping"): "major"}  # once, where it first shows
+    f = result.findings[0]
+    assert f.measured == 4.95 and "cheapest" in f.title and f.evidence[0].selector == "#opt50"
+    # The payment step's passed line names the cost already reported, not "all costs shown by the cart".
+    assert [p.title for p in result.passed] == [
+        "no new cost at payment: the total rises from $40.00 at cart to $44.95 at payment by shipping $4.95, "
+        "reported at checkout"]
+    free = stage("checkout", summary(("Total", "$40.00"), extra=radio(50, 300, "Standard — free", True)
+                                     + radio(52, 330, "Express $12.95", False)), 1)
+    assert not check(stage("cart", no_ship, 0), free, stage("payment", summary(("Subtotal", "$40.00"), (
+        "Shipping", "Free"), ("Total", "$40.00")), 2)).findings
+
+
+def test_a_rate_picked_where_an_option_states_no_price_is_the_shoppers_choice():
+    """An option without a shown price may cost nothing ("Pick up in store"): no floor, no surprise."""
+    no_ship = summary(("Subtotal", "$40.00"), ("Total", "$40.00"))
+    checkout = stage("checkout", summary(("Subtotal", "$40.00"), ("Shipping", "$12.95"), ("Total", "$52.95"),
+                                         extra=radio(50, 300, "Pick up in store", False)
+                                         + radio(52, 330, "Express delivery $12.95", True)), 1)
+    result = check(stage("cart", no_ship, 0), checkout)
+    assert not result.findings
+    assert "picked where an option states no price" in result.passed[0].title
+
+
+def test_rates_on_a_page_that_takes_payment_are_critical_whatever_its_label():
+    """Issue 11.3: the step's role is the later of its label and its content (here a payment choice)."""
+    no_ship = summary(("Subtotal", "$40.00"), ("Total", "$40.00"))
+    page = summary(("Subtotal", "$40.00"), ("Shipping", "$4.95"), ("Total", "$44.95"),
+                   extra=radio(50, 300, "Standard $4.95", True) + radio(52, 330, "Express $12.95", False)
+                   + radio(54, 400, "PayPal", True, kind="radio", group="payment_method")
+                   + radio(56, 430, "Bank transfer", False, kind="radio", group="payment_method"))
+    result = check(stage("cart", no_ship, 0), stage("checkout", page, 1))
+    assert keys(result) == {("checkout", "fee:shipping"): "critical"}
+    assert "where the shopper pays" in result.findings[0].title
+    assert "a choice of payment method" in result.findings[0].detail
 
 
 def test_chosen_express_is_allowed_but_a_dearer_shipping_line_is_not():
     express = summary(("Subtotal", "$40.00"), ("Shipping", "$12.95"), ("Total", "$52.95"))
-    checkout = stage("checkout", summary(("Total", "$44.95"), extra=radio(50, 300, "Express delivery $12.95", True)), 1)
-    assert not check(stage("cart", CART, 0), checkout, stage("payment", express, 2)).findings
+    checkout = stage("checkout", summary(("Total", "$44.95"), extra=radio(50, 300, "Standard delivery $4.95", False)
+                                         + radio(52, 330, "Express delivery $12.95", True)), 1)
+    result = check(stage("cart", CART, 0), checkout, stage("payment", express, 2))
+    assert not result.findings
+    # The passed line says what the rise is made of, never "all costs shown by the cart: $44.95 → $52.95".
+    [line] = [p.title for p in result.passed]
+    assert "only by the shopper’s choice: Express delivery $12.95 over the cheapest USD 4.95" in line
+    assert "all costs shown" not in line
+    only_express = stage("checkout", summary(("Total", "$44.95"), extra=radio(52, 330, "Express delivery $12.95",
+                                                                                True)), 1)
+    assert keys(check(stage("cart", CART, 0), only_express, stage("payment", express, 2))) == {
+        ("checkout", "increase:shipping"): "major"}
     dearer = summary(("Subtotal", "$40.00"), ("Shipping", "$9.95"), ("Total", "$49.95"))
     assert keys(check(stage("cart", CART, 0), stage("payment", dearer, 1))) == {
         ("payment", "increase:shipping"): "critical"}
@@ -136,14 +185,14 @@ def test_chosen_express_is_allowed_but_a_dearer_shipping_line_is_not():
 
 def test_late_tax_is_a_surprise_unless_policy_allows_it():
     pay = summary(("Subtotal", "$40.00"), ("Shipping", "$4.95"), ("Sales tax", "$1.20"), ("Total", "$46.15"))
-    assert keys(check(stage("cart", CART, 0), stage("payment", pay, 1))) == {("payment", "fee:tax"): "major"}
+    assert keys(check(stage("cart", CART, 0), stage("payment", pay, 1))) == {("payment", "fee:tax"): "critical"}
     assert not check(stage("cart", CART, 0), stage("payment", pay, 1), tax_may_appear_late=True).findings
 
 
-def test_fee_on_a_checkout_step_before_payment_is_minor_and_reported_once():
+def test_fee_on_a_checkout_step_before_payment_is_major_and_reported_once():
     with_fee = summary(("Subtotal", "$40.00"), ("Shipping", "$4.95"), ("Handling", "$2.00"), ("Total", "$46.95"))
     result = check(stage("cart", CART, 0), stage("checkout", with_fee, 1), stage("payment", with_fee, 2))
-    assert keys(result) == {("checkout", "fee:handling"): "minor"}
+    assert keys(result) == {("checkout", "fee:handling"): "major"}
 
 
 def test_cart_without_estimate_is_minor():
@@ -229,4 +278,7 @@ def test_fixture_journeys(case, fixture_capture, locate):
             assert locate(html, prior.selector, want["earlier"]["selector"]), (prior.selector, want["earlier"])
     if not case["flagged"]:
         assert result.outcome == "passed"
-        assert any(p.title.startswith("all costs shown by the cart") for p in result.passed)
+        titles = [p.title for p in result.passed]
+        assert any(t.startswith(("all costs shown by the cart", "no cost appears late")) for t in titles), titles
+        # A total that changed is never passed as "all costs shown by the cart" (issue 11.2).
+        assert not any(t.startswith("all costs shown") and "→" in t for t in titles), titles
