@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import clitools
+from corpus.accuracy import record
 from corpus.server import CorpusServer
 from corpus.truth import Mismatch, compare, gaps_for, load_gaps, load_truth, triage, verdict_table
 
@@ -48,6 +49,7 @@ def test_family_matches_truth(family: Path, variant: str, tmp_path, summary_sect
     summary_section(f"corpus {family.name}/{variant}: truth→reported (desktop, mobile)",
                     verdict_table(family.name, variant, truth, report) + ("\n" + "\n".join(map(str, mismatches))
                                                                           if mismatches else ""))
+    record(family.name, variant, truth, report)  # docs/accuracy.md's row, with AUDITOR_WRITE_ACCURACY=1
     known, unknown, fixed = triage(mismatches, gaps)
     problems = []
     if unknown:
