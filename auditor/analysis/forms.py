@@ -86,6 +86,8 @@ _PURPOSES: tuple[tuple[str, str], ...] = (
                r"|c[óo]digo de seguridad"),
     ("cc-exp", r"expir|exp.?date|\bmm ?/ ?yy\b|ablauf|gültig bis|valid.?thru|date d.expiration|vencimiento|scadenza"),
     ("quantity", r"\bqty\b|quantity|\bmenge\b|anzahl|quantité|cantidad|quantità"),
+    ("language", r"^\W*(language|sprache|langue|lingua|idioma|taal|locale)\W*$|\blanguage\b|\blocale\b"),
+    ("currency", r"^\W*(currency|währung|devise|valuta|moneda|divisa)\W*$|\bcurrency\b|\bcurrency.?code\b"),
     ("search", r"\bsearch\b|\bsuche\b|rechercher?\b|buscar|cerca\b"),
     ("gender", r"\bsex\b|sexe|gender|geschlecht|\bgenre\b|g[ée]nero|sesso"),
     ("honorific", r"honorific|salutation|anrede|civilit|tratamiento|^\W*title\W*$|^\W*(prefix|titel)\W*$"),
@@ -99,6 +101,7 @@ _PURPOSES: tuple[tuple[str, str], ...] = (
     ("state", r"\bstate\b|province|\bcounty\b|\bregion\b|bundesland|\bzone\b|provincia"),
     ("country", r"country|\bland\b|\bpays\b|país|paese"),
     ("address-line1", r"street|address|adresse|stra(ß|ss)e|anschrift|hausnummer|direcci[óo]n|indirizzo"),
+    ("username", r"user.?name|benutzername|\blogin\b|identifiant|nom d.utilisateur|usuario|nome utente"),
     ("name", r"full.?name|\bname\b|vollständiger name|nom complet|nombre completo|nome completo"),
 )
 _HONORIFIC_OPTION_RE = re.compile(r"^\s*(m|mr|mrs|ms|miss|mx|dr|mme|mlle|herr|frau|sr|sra|srta|sig|sig\.ra)\.?\s*$", re.I)
@@ -120,7 +123,9 @@ OPTIONAL_RE = re.compile(r"\boptional\b|\boptionnel|facultati|opcional|facoltati
                          re.I)
 _BILLING_RE = re.compile(r"billing|rechnung|factura|fatturazione|invoice", re.I)
 _SHIPPING_RE = re.compile(r"shipping|delivery|liefer|livraison|env[íi]o|spedizione|versand", re.I)
-_NEWSLETTER_RE = re.compile(r"newsletter|subscribe|abonn|inscri|suscr|iscriviti", re.I)
+_REMOVE_RE = re.compile(r"\b(remove|delete)\b|löschen|entfernen|supprimer|retirer|rimuovi|elimina|eliminar|quitar|"
+                        r"verwijder", re.I)
+NOT_FILLED = frozenset({"hidden", "submit", "button", "reset", "image", "file"})  # input types that are no field
 
 
 def words(text: str) -> str:
@@ -136,10 +141,12 @@ def label_of(el: Element) -> str:
 def purpose(el: Element) -> str:
     """What a field is for (e.g. "postal-code"), or "" when nothing says. The words a shopper reads
     win over ``type``: a type=tel input labelled "ZIP" is a postal code, a type=email one labelled
-    "Confirm email" the confirmation field. A checkbox has no purpose; a radio button's label names
-    its option ("Mrs"), so only the group's name/id says what the group asks."""
+    "Confirm email" the confirmation field. A checkbox has no purpose but "remove" (a cart line's
+    "Remove?" box); a radio button's label names its option ("Mrs"), so only the group's name/id says
+    what the group asks."""
     if el.type == "checkbox" or el.role in ("checkbox", "switch"):
-        return ""
+        return "remove" if any(_REMOVE_RE.search(h) for h in (label_of(el), words(el.attr("name")),
+                                                              words(el.attr("id"))) if h) else ""
     if el.tag == "input" and el.type == "password":
         return "password"
     if (el.tag == "input" and el.type == "search") or el.role == "searchbox":
@@ -205,49 +212,10 @@ def shown(el: Element, labels_for: set[str]) -> bool:
     return el.type in ("checkbox", "radio") and bool(el.attr("id")) and el.attr("id") in labels_for
 
 
-def auxiliary_forms(stage: StageCapture) -> set[str]:
-    """Forms a guest checkout does not need: site search, newsletter sign-up, a sign-in box."""
-    by_form: dict[str, list[Element]] = {}
-    for el in stage.elements:
-        if el.form and el.visible and el.tag in ("input", "textarea", "select"):
-            by_form.setdefault(el.form, []).append(el)
-    out = set()
-    for form_sel, ctrls in by_form.items():
-        form = stage.element(form_sel)
-        text = (form.text if form else "") + " " + (form.attr("action") if form else "")
-        fields = [e for e in ctrls if is_text_field(e)]
-        kinds = {purpose(e) for e in fields}
-        if (form and form.role == "search") or kinds <= {"search"} and "search" in kinds:
-            out.add(form_sel)
-        elif kinds <= {"email", ""} and len(fields) == 1 and _NEWSLETTER_RE.search(text):
-            out.add(form_sel)
-        elif "password" in kinds and not kinds & (ADDRESS | {"tel"}) and any(
-                purpose(e) == "password" and (e.attr("required") or e.attr("aria-required") == "true")
-                for e in fields):
-            # A sign-in or registration box (a required password, no address): the forced-account
-            # check judges it, and counting its fields here too would report one wall twice. A
-            # checkout form that also wants a password has address fields and is still counted.
-            out.add(form_sel)
-    return out
-
-
-def controls(stage: StageCapture) -> list[Element]:
-    """Form controls a guest shopper is shown on this stage, in document order (enabled, not in a
-    search/newsletter/sign-in form, not a quantity stepper)."""
-    labels_for = {e.attr("for") for e in stage.elements if e.tag == "label" and e.visible and e.attr("for")}
-    aux = auxiliary_forms(stage)
-    out = []
-    for el in stage.elements:
-        native = el.tag in ("input", "select", "textarea")
-        custom = el.role in ("combobox", "listbox", "checkbox", "switch", "radiogroup") and not native
-        if not (native or custom) or el.type in ("hidden", "submit", "button", "reset", "image", "file"):
-            continue
-        if not el.enabled or not shown(el, labels_for) or (el.form and el.form in aux):
-            continue
-        if (is_text_field(el) or el.tag == "select") and purpose(el) in ("quantity", "search"):
-            continue
-        out.append(el)
-    return out
+def holds_checkout_form(ctrls: Iterable[Element]) -> bool:
+    """Whether controls ask for what a checkout asks — a contact, address or card form (two of its
+    purposes), not a lone country or postcode box."""
+    return len({purpose(e) for e in ctrls} & (PERSONAL - {"country", "state"})) >= 2
 
 
 def is_field(el: Element) -> bool:

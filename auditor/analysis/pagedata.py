@@ -49,6 +49,36 @@ def selector_of(node, ids: dict[str, int] | None = None) -> str:
     return " > ".join(reversed(parts))
 
 
+_SKIPPED = {"script", "style", "noscript", "template", "head", "meta", "link", "title", "br", "wbr"}
+
+
+def nodes_by_selector(tree) -> dict[str, Any]:
+    """Every DOM node under collect.js's selector for it, built top-down in one pass (the way collect.js
+    walks the page: SKIP tags are counted for :nth-of-type but not entered, an <svg> is not entered)."""
+    ids = _id_counts(tree)
+    out: dict[str, Any] = {}
+    stack = [(tree, "html")]
+    while stack:
+        parent, parent_sel = stack.pop()
+        counts: dict[str, int] = {}
+        for node in parent:
+            if not _is_element(node):
+                continue
+            tag = node.tag.lower()
+            counts[tag] = n = counts.get(tag, 0) + 1
+            if tag in _SKIPPED:
+                continue
+            ident = node.get("id")
+            if ident and ids.get(ident) == 1:
+                sel = "#" + ident if _SAFE_ID.match(ident) else '[id="%s"]' % re.sub(r'(["\\])', r"\\\1", ident)
+            else:
+                sel = f"{parent_sel} > {'*' if ':' in tag else tag}:nth-of-type({n})"
+            out[sel] = node
+            if tag != "svg":
+                stack.append((node, sel))
+    return out
+
+
 class PageIndex:
     """The element table by selector, and lxml nodes mapped onto it (nearest tabled ancestor)."""
 

@@ -22,6 +22,7 @@ import re
 
 from ..analysis import forms as F
 from ..analysis.evidence import evidence_of
+from ..analysis.formscope import controls
 from ..model import Element, Journey, StageCapture
 from .base import CheckMeta, Context, NotApplicable, Source, find_text
 
@@ -94,7 +95,7 @@ def _demanded_passwords(stage: StageCapture, ctx: Context) -> tuple[list[tuple[E
     """Passwords a checkout form insists on — (field, marked required) — and the first field of a form a
     guest can fill in without one. Sign-in and register boxes are not checkout forms (no address)."""
     forms: dict[str, list[Element]] = {}
-    for e in F.controls(stage):  # search/newsletter/sign-in boxes already left out
+    for e in controls(stage):  # search/newsletter/sign-in boxes already left out
         forms.setdefault(e.form, []).append(e)
     demanded, guest_form = [], None
     for group in forms.values():

@@ -6,23 +6,35 @@ Optimization: 5 Ways to Minimize Form Fields in Checkout", Baymard, 2024). Field
 autofill, the wrong keyboard and missing labels make each field slower (Baymard 2015: 54 % of sites
 fail to invoke the right touch keyboard; WHATWG Autofill; WCAG 1.3.5).
 
-Counts like Baymard: from the cart to the order review, for a new guest, what is shown by default —
-visible, enabled controls, outside search/newsletter/sign-in forms; a field shown again on a later
-stage counts once (by name, id or autocomplete). *Fields* are text inputs and textareas; *elements*
-add selects, custom comboboxes, checkboxes and each radio group once.
+Counts like Baymard: from the cart to the order review, for a new guest, what the checkout form shows
+by default — visible, enabled controls; not site chrome (header, navigation and footer: search,
+language/currency, newsletter), not cart tools (per-line quantity and remove controls, coupon and
+gift-card boxes, shipping estimators), not a sign-in box (``analysis/formscope.py``); the cart page only when it
+holds a checkout form itself. A field shown again on a later stage counts once (by name, id or
+autocomplete). *Fields* are text inputs and textareas; *elements* add selects, custom comboboxes,
+checkboxes and each radio group once. What was left out is named in the count's detail.
+
+Labels (``analysis/labels.py``): a field with no visible label (placeholder only, or nothing a sighted shopper can
+read) is the usability problem (major); visible label text beside a field but not tied to it is an
+accessibility defect (minor).
 
 Options (``policy: checks: long-form: …``):
   fields:   {good: 8, poor: 12}    ≤ good passes, ≤ poor needs work (minor), more is poor (major) — (P)
   elements: {good: 14, poor: 23}   same bands for elements — (P), from Baymard's 23.48 average (2016)
-  severity: {problem kind: severity}  no-label major, placeholder-label minor, autocomplete-off major,
-            autocomplete-invalid major, autocomplete-missing minor, input-type minor, superfluous minor
+  severity: {problem kind: severity}  no-label major, placeholder-label major, label-not-tied minor,
+            autocomplete-off major, autocomplete-invalid major, autocomplete-missing minor, input-type minor,
+            superfluous minor
 """
 from __future__ import annotations
 
 import re
 
 from ..analysis import forms as F
+from ..analysis import labels as L
 from ..analysis.evidence import evidence_of
+from ..analysis.formscope import controls, scope_of
+from ..analysis.labels import label_state
+from ..analysis.role import role_of
 from ..model import Element, Journey, StageCapture
 from .base import CheckMeta, Context, NotApplicable, Source
 
@@ -31,7 +43,8 @@ META = CheckMeta(
     failure_title="The checkout form is long or hard to fill in", scope="journey",
     applies_to=("checkout", "payment", "review"),
     defaults={"fields": {"good": 8, "poor": 12}, "elements": {"good": 14, "poor": 23},
-              "severity": {"no-label": "major", "placeholder-label": "minor", "autocomplete-off": "major",
+              "severity": {"no-label": "major", "placeholder-label": "major", "label-not-tied": "minor",
+                           "autocomplete-off": "major",
                            "autocomplete-invalid": "major", "autocomplete-missing": "minor", "input-type": "minor",
                            "superfluous": "minor"}},
 )
@@ -54,6 +67,9 @@ AUTOFILL_SOURCE = Source("HTML Standard, Autofill (WHATWG); WCAG 2.1 SC 1.3.5 Id
                          proposed=True)
 LABEL_SOURCE = Source("WCAG 2.2 SC 3.3.2 Labels or Instructions and 4.1.2 Name, Role, Value; axe-core rules "
                       "label, select-name", "https://www.w3.org/WAI/WCAG22/Understanding/labels-or-instructions.html")
+VISIBLE_LABEL_SOURCE = Source("Placeholders in Form Fields Are Harmful, K. Sherwin, Nielsen Norman Group, 2014; "
+                              "WCAG 2.2 SC 3.3.2 Labels or Instructions (severity proposed by auditor)",
+                              "https://www.nngroup.com/articles/form-design-placeholders/", proposed=True)
 
 # Why a phone number is asked for: wording next to the field, not any mention of delivery on the page.
 _EXPLAINED_RE = re.compile(r"for (the )?deliver|deliver(y|ies)? (question|update|issue|problem|driver)|courier|carrier|"
@@ -63,11 +79,14 @@ _EXPLAINED_RE = re.compile(r"for (the )?deliver|deliver(y|ies)? (question|update
 
 # kind → (title, recommendation, source); one finding per kind and stage, its fields as evidence.
 PROBLEMS = {
-    "no-label": ("{n} field{s} {have} no label", "Give every field a visible <label for> (not only a placeholder).",
-                 LABEL_SOURCE),
+    "no-label": ("{n} field{s} {have} no visible label", "Give every field a visible <label for> above it.",
+                 VISIBLE_LABEL_SOURCE),
     "placeholder-label": ("{n} field{s} {are} labelled only by placeholder text",
                           "Add a visible label above each field: placeholder text disappears as soon as shoppers "
-                          "type and is often too faint to read.", LABEL_SOURCE),
+                          "type and is often too faint to read.", VISIBLE_LABEL_SOURCE),
+    "label-not-tied": ("Accessibility: {n} field{s} {have} a visible label that is not tied to {it}",
+                       "Tie each visible label to its field (<label for=\"id\">, or aria-labelledby) so screen "
+                       "readers announce it; shoppers who see the page already read it.", LABEL_SOURCE),
     "autocomplete-off": ("Autofill is switched off on {n} personal field{s}",
                          "Remove autocomplete=\"off\" and set the matching token (email, name, address-line1, "
                          "postal-code, cc-number…) so browsers and password managers can fill the form.",
@@ -118,7 +137,7 @@ def bands(options, name: str) -> tuple[float, float]:
 def _plural(template: str, n: int) -> str:
     one = n == 1
     return template.format(n=n, s="" if one else "s", have="has" if one else "have", are="is" if one else "are",
-                           v="s" if one else "")
+                           v="s" if one else "", it="it" if one else "them")
 
 
 def _shown_as(el: Element) -> str:
@@ -127,14 +146,18 @@ def _shown_as(el: Element) -> str:
     return re.sub(r"\s*\*\s*$", "", F.label_of(el) or el.attr("placeholder") or F.field_key(el))
 
 
-def _problems(el: Element) -> list[tuple[str, str]]:
+def _problems(stage: StageCapture, el: Element) -> list[tuple[str, str]]:
     """(kind, what is wrong) for one field."""
     out = []
     if el.tag in ("input", "select", "textarea"):
-        if not el.name_source:
-            out.append(("no-label", "no label"))
-        elif el.name_source in ("placeholder", "title"):
-            out.append(("placeholder-label", f"only a {el.name_source}"))
+        label = label_state(stage, el)
+        if label.kind == L.NOT_TIED:
+            out.append(("label-not-tied", f"visible label “{label.text}” beside it, not tied to the field"))
+        elif label.kind == L.PLACEHOLDER:
+            out.append(("placeholder-label", "only a placeholder" if el.attr("placeholder") else "only a tooltip"))
+        elif label.kind == L.NONE:
+            out.append(("no-label", "no visible label" + (f" (only an {el.name_source} for screen readers)"
+                                                         if el.name_source.startswith("aria") and el.name else "")))
     p = F.purpose(el) if (F.is_field(el) or el.tag == "select") else ""
     if p in F.PERSONAL:
         ac = F.parse_autocomplete(el.attr("autocomplete"))
@@ -191,9 +214,11 @@ def run(journey: Journey, ctx: Context):
         raise NotApplicable("no form fields were shown on the checkout stages")
     sev = ctx.options["severity"]
     extra_blocks = _address_blocks(shown)[1:]  # every address form after the first one
-    out = []
+    out: list = []
+    reported: set[tuple[str, str]] = set()
     for stage, new in shown:
-        out += _field_problems(ctx, stage, new, sev)
+        out += _field_problems(ctx, stage, [e for _, e in F.element_units(_checkout_controls(stage))], sev,
+                               reported)
         covered = {id(e) for st, _, els in extra_blocks if st is stage for e in els}  # reported as the block
         for kind, els in _superfluous(stage, [e for e in new if id(e) not in covered], ctx.tree(stage)):
             title, rec, source = SUPERFLUOUS[kind]
@@ -214,14 +239,25 @@ def run(journey: Journey, ctx: Context):
 
 
 def _first_shown(stages: list[StageCapture]) -> list[tuple[StageCapture, list[Element]]]:
-    """Each stage with the controls it shows for the first time: a field re-shown later counts once."""
+    """Each stage with the controls it shows for the first time: a field re-shown later counts once.
+    A cart page counts only when it holds a checkout form (``_checkout_controls``): a basket's own controls
+    are tools for the cart, not the checkout a shopper fills in."""
     seen: set[str] = set()
     out = []
     for stage in stages:
-        units = [(key, el) for key, el in F.element_units(F.controls(stage)) if key not in seen]
+        units = [(key, el) for key, el in F.element_units(_checkout_controls(stage)) if key not in seen]
         seen.update(key for key, _ in units)
         out.append((stage, [el for _, el in units]))
     return out
+
+
+def _checkout_controls(stage: StageCapture) -> list[Element]:
+    """The stage's checkout-form controls; none on a cart page unless it holds a checkout form itself (its
+    fields ask for contact, address or card data, or its content makes it a payment or review step)."""
+    shown = controls(stage)
+    if stage.kind == "cart" and not F.holds_checkout_form(shown) and role_of(stage) == "cart":
+        return []
+    return shown
 
 
 def _address_blocks(shown) -> list[tuple[StageCapture, str, list[Element]]]:
@@ -235,11 +271,17 @@ def _address_blocks(shown) -> list[tuple[StageCapture, str, list[Element]]]:
     return blocks
 
 
-def _field_problems(ctx: Context, stage: StageCapture, new: list[Element], sev: dict):
-    """One finding per problem kind on this stage, every affected field its own evidence."""
+def _field_problems(ctx: Context, stage: StageCapture, units: list[Element], sev: dict,
+                    reported: set[tuple[str, str]]):
+    """One finding per problem kind on this stage, every affected field its own evidence. Every field the
+    stage shows is judged (an e-mail counted on a sign-up form earlier can be a worse field here); a
+    problem already reported for the same field on an earlier stage is not repeated."""
     grouped: dict[str, list] = {}
-    for e in new:
-        for kind, what in _problems(e):
+    for e in units:
+        for kind, what in _problems(stage, e):
+            if (kind, F.field_key(e)) in reported:
+                continue
+            reported.add((kind, F.field_key(e)))
             grouped.setdefault(kind, []).append(evidence_of(e, stage, text=f"{_shown_as(e)}: {what}"))
     for kind in (k for k in PROBLEMS if k in grouped):
         title, rec, source = PROBLEMS[kind]
@@ -261,6 +303,7 @@ def _totals(ctx: Context, shown):
               f"unmarked {marks.count('')}.")
     if ctx.journey.failures or ctx.journey.stopped:
         detail += " The walk ended before the order review, so later steps are not counted."
+    detail += _left_out(shown)
     for what, items, source in (("fields", fields, FIELDS_SOURCE), ("elements", units, ELEMENTS_SOURCE)):
         good, poor = bands(ctx.options, what)
         n = len(items)
@@ -275,6 +318,20 @@ def _totals(ctx: Context, shown):
                           evidence=[evidence_of(e, st, text=_shown_as(e)) for st, e in items],
                           detail=f"{detail} Bands: good ≤ {good:g}, needs work ≤ {poor:g}, poor above — auditor's "
                                  "proposed cut-offs, overridable by policy.")
+
+
+def _left_out(shown) -> str:
+    """What a shopper can fill on these pages that is not the checkout form, and where."""
+    where: dict[str, list[str]] = {}
+    for stage, new in shown:
+        reasons = list(scope_of(stage).excluded())
+        if stage.kind == "cart" and not new and controls(stage):
+            reasons.append("the cart page's own controls")
+        for why in reasons:
+            where.setdefault(why, []).append(stage.stage)
+    if not where:
+        return ""
+    return " Not counted: " + "; ".join(f"{why} ({', '.join(stages)})" for why, stages in where.items()) + "."
 
 
 def _passes(ctx: Context, stages, units: list[Element], findings):

@@ -1,5 +1,5 @@
 """Cases the demo-shop toggle matrix caught: pinned here as pure unit tests (no browser)."""
-from auditor.analysis.forms import auxiliary_forms
+from auditor.analysis.formscope import SIGN_IN, FormScope
 from auditor.analysis.trust import card_fields
 from auditor.model import Element, Rect, StageCapture, Timing
 
@@ -23,13 +23,28 @@ def test_birth_date_placeholder_is_not_a_card_expiry_field():
     assert card_fields(_stage(expiry)) == [expiry]
 
 
-def test_registration_box_on_a_wall_is_left_to_forced_account():
+def _left_out(stage: StageCapture) -> set[str]:
+    scope = FormScope(stage)
+    return {scope.outside(e) for e in stage.elements if e.tag == "input"}
+
+
+def test_credentials_box_on_a_wall_is_left_to_forced_account():
+    form = Element(index=0, selector="#f", tag="form", box=Rect(0, 0, 300, 300), visible=True, role="form")
+    wall = _stage(form, _input(1, "register-email", type_="email", autocomplete="email"),
+                  _input(2, "register-password", type_="password", required="required"),
+                  _input(3, "register-password-confirm", type_="password", required="required"))
+    assert _left_out(wall) == {SIGN_IN}
+
+
+def test_an_account_form_that_asks_for_a_name_is_checkout_data():
+    """Issue 11.4: with no guest path, a new shopper types these fields to buy (PrestaShop's no-guest
+    first step): counted as form length, while forced-account judges the wall."""
     form = Element(index=0, selector="#f", tag="form", box=Rect(0, 0, 300, 300), visible=True, role="form")
     wall = _stage(form, _input(1, "register-name", label="Full name", autocomplete="name"),
                   _input(2, "register-email", type_="email", autocomplete="email"),
                   _input(3, "register-password", type_="password", required="required"),
                   _input(4, "register-password-confirm", type_="password", required="required"))
-    assert auxiliary_forms(wall) == {"#f"}
+    assert _left_out(wall) == {""}
 
 
 def test_checkout_form_with_an_optional_password_is_still_counted():
@@ -37,4 +52,4 @@ def test_checkout_form_with_an_optional_password_is_still_counted():
     personal = _stage(form, _input(1, "firstname", autocomplete="given-name"),
                       _input(2, "email", type_="email", autocomplete="email"),
                       _input(3, "password", type_="password", label="Password (optional)"))
-    assert auxiliary_forms(personal) == set()
+    assert _left_out(personal) == {""}

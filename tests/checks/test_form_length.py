@@ -208,7 +208,7 @@ def test_field_problems_are_grouped_per_kind_and_stage():
     (field("zip2", "", ac=None, autocomplete="postal-code"), "no-label", "major"),
     (Element(index=900, selector="#z", tag="input", type="text", box=Rect(0, 0, 9, 9), visible=True,
              name="ZIP", name_source="placeholder", attrs={"name": "z", "autocomplete": "postal-code"}), "placeholder-label",
-     "minor"),
+     "major"),
     (field("tel2", "Mobile", type="tel", ac=""), "autocomplete-missing", "minor"),
     (field("tel2", "Mobile", type="tel", ac=None, autocomplete="shipping mobile tel"), None, None),
     (field("tel2", "Mobile", type="tel", ac=None, autocomplete="phone"), "autocomplete-invalid", "major"),

@@ -19,6 +19,9 @@ WHERE = {
     "no_trust": ("payment", "#card-number"),  # the security cue belongs at the card fields
     "late_fees": ("payment", None),  # a fee row; checked by its text below
 }
+# What a toggle may also move, and how far: the wall's sign-up form asks for a name, so it is checkout data a
+# new shopper types (issue 11.4) and its two passwords add to the count (8 → 10 fields: needs work, minor).
+ALSO = {"account_wall": {"long-form": "minor"}}
 
 
 def _fired(run) -> dict[str, list]:
@@ -44,7 +47,9 @@ def test_matrix(demo_runs, summary_section):
     for name in TOGGLES:
         expected = TOGGLES[name][1]
         assert cells[name, expected] != "·", f"{name}: {expected} did not fire"
-        others = [c for c in check_ids() if c != expected and cells[name, c] != "·"]
+        allowed = ALSO.get(name, {})
+        others = [c for c in check_ids() if c != expected and cells[name, c] != "·"
+                  and not (c in allowed and cells[name, c].endswith(" " + allowed[c]))]
         assert not others, f"{name}: unrelated checks fired: {others}"
 
 
