@@ -82,6 +82,7 @@ def security_cues(stage: StageCapture, tree, near: Rect, radius: float) -> list[
     glyphs = load(LEX)["lock_glyph"]
     seals = load("trust_hosts")["seals"]
     cards = {e.selector for e in card_fields(stage)}
+    nodes: dict = {}  # the DOM by selector, built once and only when an svg needs a look
     hits = []
     for e in stage.elements:
         if not (e.visible and e.box) or e.selector in cards or e.box.distance_to(near) > radius:
@@ -91,9 +92,42 @@ def security_cues(stage: StageCapture, tree, near: Rect, radius: float) -> list[
                                            e.attr("aria-label"), e.attr("src").rsplit("/", 1)[-1])))
         if (len(text) <= 200 and (any(g in text for g in glyphs) or text_re.search(text))) \
                 or (e.tag in ("img", "svg", "i", "span", "div", "picture") and name_re.search(names)) \
-                or (e.tag == "img" and host_in(e.attr("src"), seals)):
+                or (e.tag == "img" and host_in(e.attr("src"), seals)) \
+                or (e.tag == "svg" and _drawn_lock(e, tree, nodes)):
             hits.append(e)
     return _innermost(hits)
+
+
+ICON_MAX_PX = 64  # an icon, not an illustration
+
+
+def _squash(path: str) -> str:
+    return re.sub(r"[\s,]+", "", path).lower()
+
+
+def _drawn_lock(e: Element, tree, nodes: dict) -> bool:
+    """An untitled svg icon that draws a padlock: its path data holds the shackle of a well-known lock
+    glyph (``lock_svg_paths``), or it uses a sprite symbol named like a lock (``<use href="#icon-lock">``).
+    Any other svg is no cue: a shopper reads a padlock, not a shape."""
+    if tree is None or e.box is None or e.box.width > ICON_MAX_PX or e.box.height > ICON_MAX_PX:
+        return False
+    if not nodes:
+        nodes.update(pd.nodes_by_selector(tree))
+    node = nodes.get(e.selector)
+    if node is None:
+        return False
+    shackles = [_squash(p) for p in load(LEX)["lock_svg_paths"]]
+    for child in node.iter():
+        if not isinstance(child.tag, str):
+            continue
+        tag = child.tag.rsplit("}", 1)[-1].lower()
+        if tag == "path" and any(sig in _squash(child.get("d") or "") for sig in shackles):
+            return True
+        if tag == "use":
+            ref = child.get("href") or child.get("{http://www.w3.org/1999/xlink}href") or child.get("xlink:href") or ""
+            if pattern(LEX, "lock_name").search(ref.rsplit("#", 1)[-1]):
+                return True
+    return False
 
 
 def payment_methods(stage: StageCapture, tree) -> dict[str, Element | None]:
@@ -202,6 +236,28 @@ def near(stage: StageCapture, pat: re.Pattern, anchors: list[Rect], radius: floa
     hits = [e for e in stage.elements if e.visible and e.box and e.text and len(e.text) <= 200 and pat.search(e.text)
             and any(e.box.distance_to(a) <= radius for a in anchors)]
     return _innermost(hits)
+
+
+def delivery_facts(stage: StageCapture, anchors: list[Rect], radius: float) -> list[Element]:
+    """Delivery information near the price or button that states a cost or a time ("Free delivery in
+    2–3 days", "Versand 4,90 €", "Shipping: | Free Shipping"): a delivery word with a fact in its own text
+    or in the text just right of it or below it. "Shipping calculated at checkout." or a bare "Shipping &
+    Returns" heading states neither."""
+    words, fact = pattern(LEX, "delivery"), pattern(LEX, "delivery_fact")
+    texts = [e for e in stage.elements if e.visible and e.box and e.text and len(e.text) <= 200]
+    out = []
+    for hit in near(stage, words, anchors, radius):
+        beside = (o for o in texts if o is not hit and _next_to(hit.box, o.box))
+        if fact.search(hit.text) or any(fact.search(o.text) for o in beside):
+            out.append(hit)
+    return out
+
+
+def _next_to(a: Rect, b: Rect) -> bool:
+    """b continues a: on its line within 300 px to the right, or right under it (a <dt>/<dd> pair)."""
+    same_line = b.x >= a.right - 2 and b.x - a.right <= 300 and abs(b.center[1] - a.center[1]) <= max(a.height, 8) / 2
+    below = 0 <= b.y - a.bottom <= 24 and abs(b.x - a.x) <= 40
+    return same_line or below
 
 
 def by_name(stage: StageCapture, key: str, tags=("button", "a", "input")) -> list[Element]:

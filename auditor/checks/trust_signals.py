@@ -9,7 +9,9 @@ look of the card form itself, so the cue must sit at the card fields; NN/g's cre
 include up-front disclosure of returns and contact details. Thresholds: no HTTPS is critical, no
 security cue at the card fields is major, one other missing signal is minor and two or more
 missing on one stage are major (heuristics.md §1, the ≥ 2 rule and the 300 px radius are auditor's
-proposals, P). Each signal found is listed as passed with its box.
+proposals, P). Each signal found is listed as passed with its box. A security cue is lock wording, a
+named lock icon or seal, or an untitled svg icon that draws a well-known padlock glyph (``trust.py``);
+delivery information states a cost or a time ("Free delivery in 2–3 days"), not "calculated at checkout".
 """
 from __future__ import annotations
 
@@ -96,7 +98,8 @@ def signals(stage: StageCapture, ctx: Context) -> dict[str, tuple[list[Evidence]
         if cards:
             box = t.card_box(stage)
             cues = t.security_cues(stage, tree, box, o["cue_radius_px"])
-            out["security-cue"] = ([evidence_of(e, stage) for e in cues[:3]],
+            out["security-cue"] = ([evidence_of(e, stage, None if e.text or e.name else "padlock icon")
+                                    for e in cues[:3]],
                                    evidence_box(stage, box, cards[0].selector, "(missing here) card fields"))
         methods = t.payment_methods(stage, tree)
         if stage.kind in ("payment", "cart") or cards:
@@ -116,7 +119,7 @@ def signals(stage: StageCapture, ctx: Context) -> dict[str, tuple[list[Evidence]
         anchors = [e for e in (atc, price.value if price else None) if e is not None and e.box]
         # Without a price or button to measure from, the first screenful and a half stands in.
         boxes, radius = ([e.box for e in anchors], o["delivery_radius_px"]) if anchors else ([_page_top(stage)], 0)
-        hits = t.near(stage, pattern("trust_lexicon", "delivery"), boxes, radius)
+        hits = t.delivery_facts(stage, boxes, radius)
         out["delivery-info"] = ([evidence_of(e, stage) for e in hits[:3]],
                                 evidence_of(anchors[0], stage, "(missing here) price / add to cart")
                                 if anchors else None)

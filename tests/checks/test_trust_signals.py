@@ -84,6 +84,35 @@ def test_padlock_icon_by_name_counts():
     assert not check(stage("payment", *(e for e in COMPLETE if e is not LOCK), icon)).findings
 
 
+MATERIAL_LOCK = ("M18 8h-1V6c0-2.76-2.24-5-5-5S7 3.24 7 6v2H6c-1.1 0-2 .9-2 2v10c0 1.1.9 2 2 2h12c1.1 0 2-.9 2-2V10c0"
+                 "-1.1-.9-2-2-2zm-6 9c-1.1 0-2-.9-2-2s.9-2 2-2 2 .9 2 2-.9 2-2 2z")
+CHECKMARK = "M9 16.2L4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4L9 16.2z"
+
+
+def _card_page(icon: str, size: int = 24) -> StageCapture:
+    """BigCommerce checkout-js: an untitled svg inside the card-number field's wrapper."""
+    dom = (f'<html><body><div id="pay"><input id="cc" autocomplete="cc-number"><div class="icon">{icon}</div>'
+           '</div></body></html>')
+    svg = E("#pay > div:nth-of-type(1) > svg:nth-of-type(1)", "svg", "", (470, 408, size, size))
+    return stage("payment", *(e for e in COMPLETE if e is not LOCK), svg, dom=dom)
+
+
+@pytest.mark.parametrize("icon, size, cue", [
+    (f'<svg viewBox="0 0 24 24"><path d="{MATERIAL_LOCK}"></path></svg>', 24, True),  # Material "lock"
+    ('<svg viewBox="0 0 24 24"><rect width="18" height="11" x="3" y="11"/><path d="M7 11V7a5 5 0 0 1 10 0v4"/>'
+     '</svg>', 20, True),  # Feather / Lucide "lock", minified the other way
+    ('<svg><use xlink:href="#icon-lock"></use></svg>', 16, True),  # a sprite symbol named like a lock
+    (f'<svg viewBox="0 0 24 24"><path d="{CHECKMARK}"></path></svg>', 24, False),  # any other icon: no cue
+    (f'<svg viewBox="0 0 24 24"><path d="{MATERIAL_LOCK}"></path></svg>', 240, False),  # an illustration
+])
+def test_untitled_padlock_svg_at_the_card_field(icon, size, cue):
+    result = check(_card_page(icon.replace("0 1 10", "0 110") if size == 20 else icon, size))
+    assert (("payment", "missing:security-cue") not in keys(result)) == cue
+    if cue:
+        passed = next(p for p in result.passed if p.title.startswith("security cue"))
+        assert passed.evidence[0].text == "padlock icon" and passed.evidence[0].box is not None
+
+
 def test_no_card_fields_no_security_cue_verdict():
     result = check(stage("checkout", SUMMARY, CTA, RETURNS, CONTACT, PRIVACY))
     assert not result.findings and not any(p.title.startswith("security cue") for p in result.passed)
@@ -167,6 +196,25 @@ def test_product_page_reviews_and_delivery():
           '{"@type":"AggregateRating","ratingValue":"4.2","reviewCount":"9"}}</script></head></html>')
     assert keys(check(stage("product", h1, atc, delivery, dom=ld))) == {}
     assert keys(check(stage("product", h1, atc, E("#c", "a", "128 reviews", (0, 60, 100, 20)), delivery))) == {}
+
+
+@pytest.mark.parametrize("texts, present", [
+    ((("Free delivery in 2–4 days", 0),), True),
+    ((("Versand 4,90 €", 0),), True),
+    ((("Shipping:", 0), ("Free Shipping", 80)), True),  # <dt>/<dd> on one line: the fact is beside the word
+    ((("Expédition sous 24 h", 0),), True),
+    ((("Shipping calculated at checkout.", 0),), False),  # Dawn's price note: neither a cost nor a time
+    ((("Shipping & Returns", 0),), False),  # an accordion heading, closed
+    ((("Shipping:", 0), ("Calculated at Checkout", 80)), False),
+])
+def test_delivery_information_states_a_cost_or_a_time(texts, present):
+    h1 = E("#t", "h1", "Linen Shirt", (0, 0, 400, 40))
+    stars = E("#stars", "span", "★★★★★", (0, 50, 100, 20), name="Rated 4.6 out of 5 stars")
+    atc = E("#add", "button", "Add to bag", (0, 300, 200, 48))
+    lines = [E(f"#d{i}", "span", text, (x, 360, 70 if x == 0 and len(texts) > 1 else 300, 20))
+             for i, (text, x) in enumerate(texts)]
+    assert (("product", "missing:delivery-info") not in keys(check(stage("product", h1, stars, atc, *lines)))) \
+        == present
 
 
 def test_not_applicable_outside_shop_stages():
