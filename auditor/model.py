@@ -233,7 +233,7 @@ class Journey:
 
     @property
     def id(self) -> str:
-        return f"{slug(self.scenario)}--{slug(self.device.name)}"
+        return journey_id(self.scenario, self.device.name)
 
     @property
     def failure(self) -> StepFailure | None:
@@ -348,6 +348,12 @@ def slug(text: str) -> str:
     while "--" in s:
         s = s.replace("--", "-")
     return s[:60] or "x"
+
+
+def journey_id(scenario: str, device: str) -> str:
+    """A journey's id, which names its files (captures/<id>.json, screenshots/<device>/<scenario>/): two
+    journeys of one run must not share it (run/plan.py refuses such a plan)."""
+    return f"{slug(scenario)}--{slug(device)}"
 
 
 def to_dict(obj: Any) -> Any:

@@ -14,7 +14,7 @@ from typing import Iterable, Mapping, Sequence
 from ..analysis.money import minor_units
 from ..checks.load_timing import META as _LOAD_TIMING
 from ..checks.registry import by_id
-from ..model import STAGE_KINDS, AuditRun, Finding, Journey, StageCapture, severity_rank, slug
+from ..model import STAGE_KINDS, AuditRun, Finding, Journey, StageCapture, severity_rank
 
 SEVERITY_ORDER = ("critical", "major", "minor", "info")  # worst first, the order reports list them in
 
@@ -32,10 +32,6 @@ class Item:
     @property
     def anchor(self) -> str:
         return f"finding-{self.n}"
-
-
-def journey_id(scenario: str, device: str) -> str:
-    return f"{slug(scenario)}--{slug(device)}"
 
 
 def kind_rank(kind: str) -> int:

@@ -15,9 +15,9 @@ from typing import Any, Mapping, Sequence
 
 from ..errors import ConfigError
 from ..model import (SCHEMA_VERSION, AuditRun, CheckResult, Finding, GateResult, Journey, Passed, from_dict,
-                     to_dict)
+                     journey_id, to_dict)
 from .annotate import LOCATED, Annotations
-from .catalog import Item, counts, journey_id, journey_status
+from .catalog import Item, counts, journey_status
 
 REPORT_KIND = "auditor-report"
 CAPTURE_KIND = "auditor-capture"

@@ -23,7 +23,7 @@ from ..report.paths import inside
 from ..scenario.load import load_scenario
 from ..scenario.types import Scenario
 from .pipeline import check_run
-from .plan import AuditOptions, new_run_id
+from .plan import AuditOptions, new_run_id, shared_files
 from .shard import SHARD_OPTION_KEYS, journey_key, plan_id
 
 
@@ -133,11 +133,9 @@ def merge_shards(dirs: Sequence[Path], opts: AuditOptions, *, run_id: str | None
     plan = check_cover(shards)
     by_key = {journey_key(j): j for s in shards for j in s.journeys}
     journeys = [by_key[k] for k in plan]
-    ids = Counter(j.id for j in journeys)
-    clash = sorted(i for i, c in ids.items() if c > 1)
-    if clash:  # captures/ and screenshots/ are named by journey id
-        raise ConfigError(f"two journeys share the id {clash[0]} (scenarios with the same name on one device): "
-                          "rename one scenario", key="merge")
+    problem = shared_files([(j.scenario, j.scenario_path, j.device.name) for j in journeys])
+    if problem:  # what the plan refuses (shards made before it did, or edited): captures/ are named by id
+        raise problem
     run_id = run_id or new_run_id("merged")
     run_dir = Path(opts.out_dir) / run_id
     run_dir.mkdir(parents=True, exist_ok=True)

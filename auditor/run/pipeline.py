@@ -87,13 +87,13 @@ def audit(scenarios: Sequence[Scenario], opts: AuditOptions) -> tuple[AuditRun, 
     """Walk, check, gate and write the report. Returns the run and its directory."""
     from ..report import write_report
 
+    jobs = plan_jobs(scenarios, opts.devices)  # refuses a plan whose journeys would share files: before any
+    cut: dict[str, Any] = {}                    # directory is made
+    if opts.shard:
+        jobs, cut = take_shard(jobs, opts.shard)
     run_id = opts.run_id or new_run_id(opts.label or (scenarios[0].name if len(scenarios) == 1 else "audit"))
     run_dir = Path(opts.out_dir) / run_id
     run_dir.mkdir(parents=True, exist_ok=True)
-    jobs = plan_jobs(scenarios, opts.devices)
-    cut: dict[str, Any] = {}
-    if opts.shard:
-        jobs, cut = take_shard(jobs, opts.shard)
     t0 = time.monotonic()
     _warm_up()
     if opts.workers > 1 and len(jobs) > 1:
