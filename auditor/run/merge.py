@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -98,18 +98,34 @@ def check_cover(shards: Sequence[Shard]) -> list[str]:
     return plan
 
 
-def _copy_screenshots(shard: Shard, out_dir: Path) -> int:
-    copied = 0
+def _take_screenshots(shard: Shard, out_dir: Path) -> tuple[list[Journey], int]:
+    """Copy each screenshot its journeys name into ``out_dir``; a path that leads outside the shard (an
+    edited or hostile artifact) or to no file is dropped from the journey, with a note that says so, so
+    report.json never points outside the merged run. Returns the journeys as merged and the count copied."""
+    out: list[Journey] = []
+    copied: list[str] = []
     for j in shard.journeys:
-        rels = [s.screenshot for s in j.stages] + [f.screenshot for f in j.failures]
-        for rel in filter(None, rels):
-            src, dst = inside(shard.dir, rel), inside(out_dir, rel)
-            if src is None or dst is None or not src.is_file():
-                continue  # outside the shard, or never written: the report shows the stage without it
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dst)
-            copied += 1
-    return copied
+        notes: list[str] = []
+        stages = tuple(replace(s, screenshot=_take(shard, out_dir, s.screenshot, f"stage {s.stage}", notes, copied))
+                       for s in j.stages)
+        failures = tuple(replace(f, screenshot=_take(shard, out_dir, f.screenshot, f"the failure at {f.stage}",
+                                                     notes, copied)) for f in j.failures)
+        out.append(replace(j, stages=stages, failures=failures, notes=j.notes + tuple(notes)) if notes else j)
+    return out, len(copied)
+
+
+def _take(shard: Shard, out_dir: Path, rel: str | None, what: str, notes: list[str], copied: list[str]) -> str | None:
+    if not rel:
+        return None
+    src, dst = inside(shard.dir, rel), inside(out_dir, rel)
+    if src is None or dst is None or not src.is_file():
+        why = "leads outside the shard directory" if src is None or dst is None else "names no file in the shard"
+        notes.append(f"merge: the screenshot of {what} was dropped: its path {rel[:120]!r} {why} ({shard.label})")
+        return None
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(src, dst)
+    copied.append(rel)
+    return rel
 
 
 def merged_options(shards: Sequence[Shard], plan: list[str], opts: AuditOptions) -> dict[str, Any]:
@@ -131,15 +147,19 @@ def merge_shards(dirs: Sequence[Path], opts: AuditOptions, *, run_id: str | None
         raise ConfigError("no shard directories given", key="merge")
     shards = [load_shard(Path(d)) for d in dirs]
     plan = check_cover(shards)
-    by_key = {journey_key(j): j for s in shards for j in s.journeys}
-    journeys = [by_key[k] for k in plan]
-    problem = shared_files([(j.scenario, j.scenario_path, j.device.name) for j in journeys])
+    planned = {journey_key(j): j for s in shards for j in s.journeys}
+    problem = shared_files([(j.scenario, j.scenario_path, j.device.name) for j in (planned[k] for k in plan)])
     if problem:  # what the plan refuses (shards made before it did, or edited): captures/ are named by id
         raise problem
     run_id = run_id or new_run_id("merged")
     run_dir = Path(opts.out_dir) / run_id
     run_dir.mkdir(parents=True, exist_ok=True)
-    copied = sum(_copy_screenshots(s, run_dir) for s in shards)
+    copied = 0
+    for s in shards:
+        taken, n = _take_screenshots(s, run_dir)
+        copied += n
+        planned.update((journey_key(j), j) for j in taken)
+    journeys = [planned[k] for k in plan]
     if opts.progress:
         opts.progress(f"merging {len(shards)} shards: {len(journeys)} journeys, {copied} screenshots → {run_dir}")
     run = check_run(journeys, opts, run_id, options=merged_options(shards, plan, opts))
