@@ -11,6 +11,7 @@ written in it and removed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import os
 import tempfile
@@ -54,20 +55,28 @@ def _probe(folder: Path) -> None:
 
 def check_out_dir(path: Path, key: str = "--out",
                   hint: str = "choose a directory auditor can create and write, e.g. --out reports") -> Path:
-    """``path`` as a directory reports can be written to, created if needed; else ConfigError (exit 2)."""
+    """``path`` is a directory reports can be written to, or one that can be created (it is created to find
+    out, then removed again); else ConfigError (exit 2)."""
     blocker = _blocking_file(path)
     if blocker is not None:
         what = "a file" if blocker.is_file() else "not a directory"
         where = f"{str(path)!r} is" if blocker == path else f"cannot create {str(path)!r}: {str(blocker)!r} is"
         raise ConfigError(f"{where} {what}" + (", not a directory" if blocker.is_file() else ""), key=key, hint=hint)
+    made = [p for p in (path, *path.parents) if not p.exists()]  # removed again: a check changes nothing
     try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ConfigError(f"cannot create the directory {str(path)!r}: {_reason(exc)}", key=key, hint=hint) from None
-    try:
-        _probe(path)
-    except OSError as exc:
-        raise ConfigError(f"cannot write in {str(path)!r}: {_reason(exc)}", key=key, hint=hint) from None
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"cannot create the directory {str(path)!r}: {_reason(exc)}", key=key,
+                              hint=hint) from None
+        try:
+            _probe(path)
+        except OSError as exc:
+            raise ConfigError(f"cannot write in {str(path)!r}: {_reason(exc)}", key=key, hint=hint) from None
+    finally:
+        for p in made:  # deepest first
+            with contextlib.suppress(OSError):
+                p.rmdir()
     return path
 
 

@@ -98,3 +98,12 @@ def test_usable_paths_are_created_and_the_run_goes_on(tmp_path, fault):
     assert not [p for p in out.iterdir() if p.name.startswith(".auditor-write-test")], "the probe is removed"
     with sqlite3.connect(history) as con:
         assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 1
+
+
+def test_a_refused_run_leaves_no_directory_behind(tmp_path, fault):
+    """The check creates a new --out to find out whether it can, and removes it again: a run refused for
+    another reason after it (here a history below a file) leaves nothing."""
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    res = run(tmp_path, fault, "--out", str(tmp_path / "new" / "reports"), "--history", str(tmp_path / "a-file" / "h"))
+    refused(res, "--history: ")
+    assert not (tmp_path / "new").exists()
