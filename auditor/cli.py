@@ -9,14 +9,16 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import sys
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
 from . import __version__
-from .errors import EXIT_CODES, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, AuditorError, ConfigError
+from .errors import EXIT_CODES, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, AuditorError, ConfigError
 from .model import AuditRun, severity_rank
 from .writable import check_history_path, check_out_dir, nonempty_path
 
@@ -169,7 +171,19 @@ def cmd_run(args) -> int:
     opts = audit_options(args, scenarios)
     run, run_dir = audit(scenarios, opts)
     print("\n".join(summary_lines(run, run_dir)))
+    if say_interrupted(run, run_dir):
+        return EXIT_INTERRUPTED
     return run.gate.exit_code if run.gate else EXIT_OK
+
+
+def say_interrupted(run: AuditRun, run_dir: Path) -> bool:
+    """A run stopped by SIGINT/SIGTERM (run/interrupt.py) says so on stderr, with where its partial report is."""
+    stopped = run.options.get("interrupted")
+    if stopped:
+        print(f"auditor: interrupted by {stopped['signal']}: {stopped['walked']} of {stopped['planned']} journey(s) "
+              f"walked, {stopped['partial']} cut short; the report of what was captured: "
+              f"{(run_dir / 'index.html').resolve()}", file=sys.stderr)
+    return bool(stopped)
 
 
 def cmd_demo(args) -> int:
@@ -197,6 +211,9 @@ def cmd_demo(args) -> int:
                 opts.progress(f"demo shop ({name}: {toggles.describe()}) at {shop.url}")
             run, run_dir = audit([sc], opts)
         out.append((name, run, run_dir))
+        if run.options.get("interrupted"):
+            worst = EXIT_INTERRUPTED
+            break
         if run.gate and run.gate.exit_code == 3:
             worst = 3
     for name, run, run_dir in out:
@@ -205,6 +222,7 @@ def cmd_demo(args) -> int:
     print("\nOpen the reports:")
     for name, run, run_dir in out:
         print(f"  {name:>8}: {(run_dir / 'index.html').resolve()}")
+        say_interrupted(run, run_dir)
     # The friction profile is meant to fail the gate: `demo` exits non-zero only if a walk broke.
     return worst
 
@@ -283,7 +301,7 @@ def run_shard(args, scenarios) -> int:
     given = [f"--{k.replace('_', '-')}" for k in ("baseline", "history", "keep_runs", "notify") if getattr(args, k, None)]
     if given:
         print(f"  note: {', '.join(given)} apply to `auditor merge`, not to a shard", file=sys.stderr)
-    return EXIT_OK
+    return EXIT_INTERRUPTED if say_interrupted(run, run_dir) else EXIT_OK
 
 
 def cmd_merge(args) -> int:
@@ -408,6 +426,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return EXIT_USAGE
+    previous = _sigterm_interrupts()
     try:
         return COMMANDS[args.command](args)
     except AuditorError as exc:
@@ -415,9 +434,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"auditor: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # before or after a run's walk, or a second signal: nothing more is written
         print("auditor: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - a bug must not exit 1 and read as "gate failed"
         if args.debug:
             raise
@@ -425,6 +444,21 @@ def main(argv: Sequence[str] | None = None) -> int:
               "This is a bug in auditor, not a verdict on the site. Re-run with --debug for the traceback "
               "and report it.", file=sys.stderr)
         return EXIT_INTERNAL
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _sigterm_interrupts():
+    """SIGTERM (a cancelled CI job) means what Ctrl-C means, at any point of any command: exit 130 with a
+    word, never 143 in silence. During a run's walk, run/interrupt.py handles both."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, interrupt)
 
 
 if __name__ == "__main__":

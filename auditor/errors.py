@@ -20,6 +20,7 @@ EXIT_GATE_FAILED = 1  # audited, friction at or above the gate's severity (or a 
 EXIT_USAGE = 2  # usage or configuration error (scenario, policy, arguments, no browser)
 EXIT_UNREACHABLE = 3  # the site could not be audited (unreachable, a step failed)
 EXIT_INTERNAL = 70  # a bug in auditor itself (BSD EX_SOFTWARE): never mistaken for a verdict
+EXIT_INTERRUPTED = 130  # SIGINT or SIGTERM (128 + SIGINT, as shells report Ctrl-C): what was captured is reported
 
 EXIT_CODES = {
     EXIT_OK: "passed",
@@ -27,6 +28,7 @@ EXIT_CODES = {
     EXIT_USAGE: "usage or configuration error",
     EXIT_UNREACHABLE: "site could not be audited",
     EXIT_INTERNAL: "internal error in auditor",
+    EXIT_INTERRUPTED: "interrupted",
 }
 
 

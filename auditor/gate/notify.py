@@ -29,7 +29,7 @@ _URLS = re.compile(r"https?://[^\s<>|]+")
 
 def should_notify(run: AuditRun, notify: Notify) -> bool:
     g = run.gate
-    if g is None:
+    if g is None or run.options.get("interrupted"):  # a run that was stopped is not news about the site
         return False
     gating = [r for r in g.regressions if FLAGGED_ONLY not in r]  # a single noisy load pings nobody
     return ("failed" in notify.on and not g.passed) or ("regression" in notify.on and bool(gating))

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..config.policy import Policy
-from ..errors import EXIT_GATE_FAILED, EXIT_OK, EXIT_UNREACHABLE
+from ..errors import EXIT_GATE_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNREACHABLE
 from ..model import AuditRun, GateResult, severity_rank
 from . import budgets as _budgets
 from .regress import finding_regressions, timing_regressions
@@ -36,6 +36,8 @@ def decide(run: AuditRun, policy: Policy, *, baseline=None, past=None) -> GateRe
     """``baseline``: a gate.baseline.Baseline; ``past``: a gate.history.Past (earlier runs)."""
     reasons: list[str] = []
     notes: list[str] = []
+    stopped = interrupted_reason(run)
+    reasons += stopped
     failed_walks = [j for j in run.journeys if j.failures]
     for j in failed_walks:
         f = j.failure
@@ -71,16 +73,23 @@ def decide(run: AuditRun, policy: Policy, *, baseline=None, past=None) -> GateRe
     if regressions and not policy.fail_on_regression:
         notes.append(f"{len(regressions)} regression(s) flagged; fail_on_regression is off")
 
-    if failed_walks:
-        code = EXIT_UNREACHABLE
-    elif blocking or broken or gating or (errors and policy.fail_on != "never"):
-        code = EXIT_GATE_FAILED
-    else:
-        code = EXIT_OK
+    failing = bool(blocking or broken or gating or (errors and policy.fail_on != "never"))
+    # interrupted > could not be walked > friction > passed
+    code = next(c for c, on in ((EXIT_INTERRUPTED, stopped), (EXIT_UNREACHABLE, failed_walks),
+                                (EXIT_GATE_FAILED, failing), (EXIT_OK, True)) if on)
     return GateResult(passed=code == EXIT_OK, exit_code=code, fail_on=policy.fail_on, reasons=tuple(reasons),
                       new=tuple(new), fixed=tuple(fixed), unchanged=tuple(unchanged),
                       regressions=tuple(dict.fromkeys(r.text for r in regressions)),
                       budgets=tuple(o.to_json() for o in outcomes), notes=tuple(notes))
+
+
+def interrupted_reason(run: AuditRun) -> list[str]:
+    """A run stopped by SIGINT/SIGTERM (run/interrupt.py) is exit 130 whatever its captures show."""
+    stopped = run.options.get("interrupted")
+    if not stopped:
+        return []
+    return [f"interrupted by {stopped['signal']}: {stopped['walked']} of {stopped['planned']} journey(s) walked, "
+            f"{stopped['partial']} of them cut short; this verdict covers what was captured"]
 
 
 def regate(run: AuditRun, policy: Policy, **kw) -> AuditRun:

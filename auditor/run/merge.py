@@ -49,6 +49,10 @@ def load_shard(run_dir: Path) -> Shard:
     spec = str(opts.get("shard") or "")
     if "/" not in spec or not isinstance(opts.get("plan"), list) or not isinstance(opts.get("shard_jobs"), list):
         raise ConfigError("not a shard run (made without --shard I/N): nothing to merge", path=str(run_dir))
+    stopped = opts.get("interrupted")
+    if stopped:  # its journeys are partial: a merged verdict over them would pass off a stopped run as audited
+        raise ConfigError(f"this shard run was interrupted by {stopped.get('signal', 'a signal')} and is incomplete: "
+                          "walk the shard again", path=str(run_dir))
     i, _, n = spec.partition("/")
     journeys = load_captures(run_dir) or run.journeys
     keys = [journey_key(j) for j in journeys]

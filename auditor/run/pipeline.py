@@ -22,25 +22,31 @@ from ..gate.pipeline import record_and_compare
 from ..gate.verdict import decide
 from ..model import AuditRun, Journey
 from ..scenario.types import Scenario
+from .interrupt import RunInterrupted, interrupted_options, signals
 from .phases import phase
 from .plan import AuditOptions, Job, new_run_id, plan_jobs
-from .shard import take_shard
+from .shard import key_of, take_shard
 
 
 def walk_jobs(jobs: Sequence[Job], opts: AuditOptions, run_dir: Path, *, contended: bool = False) -> list[Journey]:
     from ..walk.session import browser_session
-    from ..walk.walker import WalkOptions, walk_journey
+    from ..walk.walker import WalkInterrupted, WalkOptions, walk_journey
 
     journeys: list[Journey] = []
-    with tempfile.TemporaryDirectory(prefix="auditor-state-") as state_dir, \
-            browser_session(opts.browser_path, opts.connect) as browser:
-        wopts = WalkOptions(run_dir=run_dir, repeat=opts.repeat, throttle=opts.throttle, contended=contended,
-                            progress=opts.progress, state_dir=Path(state_dir))
-        for job in jobs:
-            if opts.progress:
-                opts.progress(f"walking {job.scenario.name} on {job.device.name}")
-            with phase("walk"):  # capture and tab set-up inside it are timed as phases of their own
-                journeys.append(walk_journey(browser, job.scenario, job.device, wopts))
+    try:  # SIGINT and SIGTERM reach here as KeyboardInterrupt (run/interrupt.py installs the handlers)
+        with tempfile.TemporaryDirectory(prefix="auditor-state-") as state_dir, \
+                browser_session(opts.browser_path, opts.connect) as browser:
+            wopts = WalkOptions(run_dir=run_dir, repeat=opts.repeat, throttle=opts.throttle, contended=contended,
+                                progress=opts.progress, state_dir=Path(state_dir))
+            for job in jobs:
+                if opts.progress:
+                    opts.progress(f"walking {job.scenario.name} on {job.device.name}")
+                with phase("walk"):  # capture and tab set-up inside it are timed as phases of their own
+                    journeys.append(walk_journey(browser, job.scenario, job.device, wopts))
+    except WalkInterrupted as stopped:  # the journey so far, then the browser was closed on the way out
+        raise RunInterrupted([*journeys, stopped.journey]) from None
+    except KeyboardInterrupt:  # between journeys, or while a browser started or signed in
+        raise RunInterrupted(journeys) from None
     return journeys
 
 
@@ -96,16 +102,22 @@ def audit(scenarios: Sequence[Scenario], opts: AuditOptions) -> tuple[AuditRun, 
     run_dir.mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
     _warm_up()
-    if opts.workers > 1 and len(jobs) > 1:
-        from .workers import walk_parallel
-        journeys = walk_parallel(jobs, opts, run_dir)
-    else:
-        journeys = walk_jobs(jobs, opts, run_dir)
-    walk_s = time.monotonic() - t0
-    options = run_options(opts, scenarios) | {"walk_seconds": round(walk_s, 2)} | cut
-    run = check_run(journeys, opts, run_id, options=options, judge=not opts.shard)
-    with phase("gate"):  # baseline, history, retention, notify
-        run, trends = record_and_compare(run, run_dir, opts.policy, opts.gate, opts.progress)
-    with phase("report"):  # annotation inside it is a phase of its own
-        write_report(run, run_dir, trends=trends)
+    with signals() as sig:
+        stopped: dict[str, Any] = {}
+        try:
+            if opts.workers > 1 and len(jobs) > 1:
+                from .workers import walk_parallel
+                journeys = walk_parallel(jobs, opts, run_dir)
+            else:
+                journeys = walk_jobs(jobs, opts, run_dir)
+        except RunInterrupted as exc:  # report what was captured, marked: its verdict is exit 130
+            journeys, stopped = exc.journeys, interrupted_options(sig, [key_of(j) for j in jobs], exc.journeys)
+        sig.walking = False
+        walk_s = time.monotonic() - t0
+        options = run_options(opts, scenarios) | {"walk_seconds": round(walk_s, 2)} | cut | stopped
+        run = check_run(journeys, opts, run_id, options=options, judge=not opts.shard)
+        with phase("gate"):  # baseline, history, retention, notify
+            run, trends = record_and_compare(run, run_dir, opts.policy, opts.gate, opts.progress)
+        with phase("report"):  # annotation inside it is a phase of its own
+            write_report(run, run_dir, trends=trends)
     return run, run_dir

@@ -36,8 +36,9 @@ from ..errors import AuditorError, BrowserNotFound
 from ..model import Journey, StepFailure, from_dict, to_dict
 from ..walk.browser import ENV_VAR, resolve_browser
 from ..walk.session import browser_session
-from ..walk.walker import WalkOptions, walk_journey
+from ..walk.walker import WalkInterrupted, WalkOptions, walk_journey
 from .events import Fatal, Said, Started, StepStarted, Walked, WalkJob, WorkerEvent
+from .interrupt import RunInterrupted
 from .plan import AuditOptions, Job, Progress
 
 POLL_S = 1.0  # how often the parent looks at deadlines when no worker says anything
@@ -63,8 +64,9 @@ class WorkerConfig:
 # ---- worker side ---------------------------------------------------------------------------------
 
 
-class _Stop(BaseException):
-    """SIGTERM from the parent: unwind so the browser and Playwright close cleanly."""
+class _Stop(KeyboardInterrupt):
+    """SIGTERM from the parent: unwind so the browser and Playwright close cleanly. A KeyboardInterrupt,
+    so a walk in progress ends the way an interrupted serial walk does: with the journey so far."""
 
 
 def _on_sigterm(signum, frame):  # noqa: ARG001
@@ -135,8 +137,13 @@ def worker_main(wid: int, conn, cfg: WorkerConfig) -> None:
                                 step_started=lambda step, stage: send(StepStarted(step, stage)))
             while (order := conn.recv()) is not None:
                 walk: WalkJob = order
-                send(Walked(walk.index, to_dict(_walk_one(browsers, walk.job, wopts))))
-    except (_Stop, EOFError, BrokenPipeError, KeyboardInterrupt):
+                try:
+                    journey = _walk_one(browsers, walk.job, wopts)
+                except WalkInterrupted as stopped:  # the parent was interrupted: what was captured goes to it
+                    send(Walked(walk.index, to_dict(stopped.journey)))
+                    break
+                send(Walked(walk.index, to_dict(journey)))
+    except (EOFError, BrokenPipeError, KeyboardInterrupt):
         pass  # stopped by the parent, or the parent is gone
     finally:
         try:
@@ -296,6 +303,32 @@ class _Pool:
                     self.lost(w, "stopped answering and was killed after its run time limit")
         return [self.results[i] for i in range(len(self.jobs))]
 
+    def stop_walks(self) -> list[Journey]:
+        """Interrupted: SIGTERM to every worker that is walking, whose walker then sends the journey so far;
+        they get STOP_GRACE_S. Returns the journeys walked (complete or partial) in plan order; a job whose
+        worker did not answer in time is a journey with no stages and a failure of kind ``interrupted``."""
+        in_flight = {w.wid: w.job for w in self.workers.values() if w.job is not None}
+        busy = [self.workers[wid] for wid in in_flight]
+        for w in busy:
+            w.proc.terminate()
+        end = time.monotonic() + STOP_GRACE_S
+        while any(w.job is not None for w in busy) and time.monotonic() < end:
+            waiting = {w.conn: w for w in busy if w.job is not None}
+            for ready in wait(list(waiting), timeout=max(0.05, end - time.monotonic())):
+                w = waiting[ready]
+                try:
+                    event = w.conn.recv()
+                except _CUT_OFF:  # it exited without a word: its captures are lost
+                    w.job = None
+                    continue
+                if isinstance(event, Walked):
+                    self.handle(w, event, alive=False)
+        for i in in_flight.values():
+            if i not in self.results:
+                self.results[i] = failed_journey(self.jobs[i], "interrupted", "the run was interrupted and this "
+                                                 "journey's worker stopped before it could report what it captured")
+        return [self.results[i] for i in sorted(self.results)]
+
     def shutdown(self) -> None:
         """Stop every worker: ask, then terminate (browsers close), then kill what is left."""
         for w in self.workers.values():
@@ -352,21 +385,9 @@ def walk_parallel(jobs: Sequence[Job], opts: AuditOptions, run_dir: Path) -> lis
     pool = _Pool(jobs, cfg, opts.progress)
     if opts.progress:
         opts.progress(f"walking {len(jobs)} journeys in {n} worker processes (timings marked as contended)")
-    previous = _interrupt_on_sigterm()
-    try:
+    try:  # SIGINT and SIGTERM reach here as KeyboardInterrupt (run/interrupt.py installs the handlers)
         return pool.run(n)
+    except KeyboardInterrupt:
+        raise RunInterrupted(pool.stop_walks()) from None
     finally:
         pool.shutdown()
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
-
-
-def _interrupt_on_sigterm():
-    """A cancelled CI job gets SIGTERM: stop the workers as for Ctrl-C rather than leave them walking."""
-    if threading.current_thread() is not threading.main_thread():
-        return None
-
-    def interrupt(signum, frame):  # noqa: ARG001
-        raise KeyboardInterrupt
-
-    return signal.signal(signal.SIGTERM, interrupt)

@@ -38,6 +38,15 @@ class WalkOptions:
     state_cache: dict[str, str] = field(default_factory=dict)
 
 
+class WalkInterrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM during a walk: ``journey`` is what was captured, ending in a failure of kind
+    ``interrupted``. A KeyboardInterrupt, so whatever does not expect it still stops."""
+
+    def __init__(self, journey: Journey):
+        super().__init__("interrupted")
+        self.journey = journey
+
+
 class _StepFailed(Exception):
     def __init__(self, kind: str, message: str, action: str = "", attempts: int = 1, transient: bool = False):
         super().__init__(message)
@@ -346,8 +355,10 @@ class _Walk:
                               "(limits.max_steps)")
             steps = steps[: self.limits.max_steps]
         started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        at, interrupted = -1, False
         try:
             for i, step in enumerate(steps):
+                at = i
                 if step.when and not self._present(step.when):
                     self.notes.append(f"step {i + 1} ({step.name}) skipped: '{step.when}' is not on the page (when:)")
                     self._progress(f"{self.device.name:>8}  {i + 1}/{len(steps)}  {step.name} (skipped: when)")
@@ -372,13 +383,22 @@ class _Walk:
                     failures.append(self._failure(i, step, f))
                     if self.scenario.on_error != "continue" or f.kind in FATAL_KINDS or self.tab.closed:
                         break
+        except KeyboardInterrupt:  # SIGINT/SIGTERM (run/interrupt.py): keep what was captured for the report
+            interrupted = True
+            step_at = steps[max(at, 0)] if steps else None
+            failures.append(StepFailure(step=max(at, 0), stage=step_at.name if step_at else "(walk)", action="",
+                                        kind="interrupted", message="the run was interrupted (SIGINT or SIGTERM) "
+                                        "during this step; the stages before it are reported"))
         finally:
             self.tab.close()
-        return Journey(scenario=self.scenario.name, scenario_path=self.scenario.path, device=self.device,
-                       stages=tuple(stages), failures=tuple(failures), stopped=stopped, started_at=started_at,
-                       duration_ms=round((time.monotonic() - self.started) * 1000, 1),
-                       base_url=self.scenario.base_url, repeat=self.opts.repeat, throttle=self.opts.throttle,
-                       notes=tuple(self.mask(n) for n in self.notes))
+        journey = Journey(scenario=self.scenario.name, scenario_path=self.scenario.path, device=self.device,
+                          stages=tuple(stages), failures=tuple(failures), stopped=stopped, started_at=started_at,
+                          duration_ms=round((time.monotonic() - self.started) * 1000, 1),
+                          base_url=self.scenario.base_url, repeat=self.opts.repeat, throttle=self.opts.throttle,
+                          notes=tuple(self.mask(n) for n in self.notes))
+        if interrupted:
+            raise WalkInterrupted(journey)
+        return journey
 
     def _failure(self, i: int, step: Step, f: _StepFailed) -> StepFailure:
         try:
@@ -490,5 +510,10 @@ def walk_journey(browser, scenario: Scenario, device: Device, opts: WalkOptions)
     for n in range(opts.repeat - 1):
         if opts.progress:
             opts.progress(f"{device.name:>8}  timing load {n + 2}/{opts.repeat}")
-        extra.append(_walk_once(browser, scenario, device, opts, full=False, storage_state=storage_state))
+        try:
+            extra.append(_walk_once(browser, scenario, device, opts, full=False, storage_state=storage_state))
+        except KeyboardInterrupt:  # every stage was captured: report them, timed over the loads made
+            note = f"interrupted during timing load {n + 2}/{opts.repeat}: timings are medians of {n + 1} load(s)"
+            merged = merge_repeats(main, extra)
+            raise WalkInterrupted(dataclasses.replace(merged, notes=(*merged.notes, note))) from None
     return merge_repeats(main, extra)
