@@ -23,9 +23,8 @@ import os
 import pickle
 import signal
 import tempfile
-import threading
 import time
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from multiprocessing.connection import wait
@@ -35,7 +34,7 @@ from typing import Any, Sequence
 from ..errors import AuditorError, BrowserNotFound
 from ..model import Journey, StepFailure, from_dict, to_dict
 from ..walk.browser import ENV_VAR, resolve_browser
-from ..walk.session import browser_session
+from ..walk.session import browser_session, ignored_signals
 from ..walk.walker import WalkInterrupted, WalkOptions, walk_journey
 from .events import Fatal, Said, Started, StepStarted, Walked, WalkJob, WorkerEvent
 from .interrupt import RunInterrupted
@@ -70,6 +69,9 @@ class _Stop(KeyboardInterrupt):
 
 
 def _on_sigterm(signum, frame):  # noqa: ARG001
+    # The walk is torn down mid-call from here on: an event that reaches a closing page's listener is
+    # logged by Playwright as a traceback nobody can act on (seen once in 800 s of a loaded suite).
+    logging.getLogger("playwright").setLevel(logging.CRITICAL)
     raise _Stop()
 
 
@@ -207,7 +209,7 @@ class _Pool:
         wid, self.next_wid = self.next_wid, self.next_wid + 1
         proc = self.ctx.Process(target=worker_main, args=(wid, child_end, self.cfg), name=f"auditor-worker-{wid}",
                                 daemon=True)
-        with _sigint_ignored():  # inherited: a Ctrl-C before the worker leaves the group is no traceback
+        with ignored_signals(signal.SIGINT):  # inherited: a Ctrl-C before the worker leaves the group is no traceback
             proc.start()
         child_end.close()  # so the parent sees EOF when the worker dies
         self.workers[wid] = _Worker(wid, proc, parent_end, replacement=replacement)
@@ -346,18 +348,6 @@ class _Pool:
                 w.proc.join(timeout=5)
             w.conn.close()
         self.workers.clear()
-
-
-@contextmanager
-def _sigint_ignored():
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def _exit_text(code: int | None) -> str:

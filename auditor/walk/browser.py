@@ -116,7 +116,10 @@ IGNORED_DEFAULT_ARGS = ("--disable-ipc-flooding-protection",)
 
 def launch(playwright, choice: BrowserChoice, *, headless: bool = True):
     """Launch Chromium through an already started Playwright instance."""
-    kwargs = {"headless": headless, "args": launch_args(headless), "ignore_default_args": list(IGNORED_DEFAULT_ARGS)}
+    kwargs = {"headless": headless, "args": launch_args(headless), "ignore_default_args": list(IGNORED_DEFAULT_ARGS),
+              # auditor stops its walk and closes the browser itself on Ctrl-C or SIGTERM (run/interrupt.py);
+              # the driver's own handlers would close the browser under the walk (walk/session.py).
+              "handle_sigint": False, "handle_sigterm": False}
     if choice.executable:
         kwargs["executable_path"] = choice.executable
     try:

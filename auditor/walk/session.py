@@ -8,6 +8,8 @@ Starting and stopping are timed as the ``launch`` phase, apart from the walk.
 """
 from __future__ import annotations
 
+import signal
+import threading
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -21,7 +23,8 @@ from .browser import launch, resolve_browser
 @contextmanager
 def browser_session(browser_path: str | None = None, connect: str | None = None) -> Iterator[Browser]:
     with phase("launch"):  # the driver and the browser, started and stopped: timed apart from the walk
-        p = sync_playwright().start()
+        with ignored_signals(signal.SIGINT, signal.SIGTERM):  # inherited by the driver: see ignored_signals
+            p = sync_playwright().start()
         try:
             if connect:
                 try:
@@ -43,3 +46,22 @@ def browser_session(browser_path: str | None = None, connect: str | None = None)
             except Exception:  # noqa: BLE001 - a crashed browser is already reported by its journeys
                 pass
             p.stop()
+
+
+@contextmanager
+def ignored_signals(*signals: signal.Signals) -> Iterator[None]:
+    """Processes started inside inherit these signals ignored. A terminal's Ctrl-C signals the whole
+    process group: Playwright's driver died of it (and its browser with it) while auditor was still
+    stopping the walk in order (run/interrupt.py), so a step could fail as "browser" instead of being
+    reported as interrupted. Started with SIGINT and SIGTERM ignored, and with launch() leaving them
+    alone, the driver hears of an interruption from auditor only. A signal in this short window (the
+    driver starting) is lost; the next one is not."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {s: signal.signal(s, signal.SIG_IGN) for s in signals}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
