@@ -14,23 +14,13 @@ from pathlib import Path
 from auditor.errors import ConfigError
 from auditor.run.plan import shared_files
 
-from .clirun import run_cli
-
-SCENARIO = """\
-name: "{name}"
-base_url: {base}
-devices: {devices}
-retry: {{attempts: 1}}
-limits: {{step_timeout_ms: 4000}}
-steps:
-  - stage: landing
-    actions:
-      - goto: /page/{page}
-"""
+from .clirun import run_cli, scenario_text
 
 
 def write(tmp_path: Path, file: str, name: str, base: str, page: str, devices: str = "[desktop]") -> str:
-    (tmp_path / file).write_text(SCENARIO.format(name=name, base=base, page=page, devices=devices), encoding="utf-8")
+    steps = f"- stage: landing\n  actions:\n    - goto: /page/{page}\n"
+    text = scenario_text(json.dumps(name), base, steps).replace("devices: [desktop]", f"devices: {devices}")
+    (tmp_path / file).write_text(text, encoding="utf-8")
     return file
 
 
@@ -84,7 +74,7 @@ def test_journeys_with_their_own_names_keep_their_own_evidence(tmp_path, fault):
     assert res.rc in (0, 1) and res.stdout.count("stages,") == 2, res.stdout
 
 
-def test_shared_files_names_both_scenarios(tmp_path):
+def test_shared_files_names_both_scenarios():
     assert shared_files([("Checkout A", "a.yaml", "desktop"), ("Checkout B", "b.yaml", "desktop"),
                          ("Checkout A", "a.yaml", "mobile")]) is None
     err = shared_files([("Checkout A", "a.yaml", "desktop"), ("checkout-a", "b.yaml", "desktop")])

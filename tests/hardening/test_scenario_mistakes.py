@@ -23,17 +23,9 @@ from auditor.scenario.selectors.css import CUSTOM_CSS, PSEUDO_CLASSES, PSEUDO_FU
 from auditor.scenario.selectors.tokens import tokenize
 
 from .clirun import audit, good_first_step, scenario_text
+from .test_cli_config import GOOD
 
-SCENARIO = """\
-name: Mistakes
-base_url: http://127.0.0.1:9
-devices: [desktop]
-steps:
-  - stage: landing
-    actions:
-      - goto: /
-      - {action}
-"""
+SCENARIO = GOOD + "      - {action}\n"  # a minimal scenario; the action is line 8
 
 # Valid for Playwright: each must load (and each is checked against Playwright below).
 VALID_SELECTORS = [

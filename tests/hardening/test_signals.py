@@ -22,28 +22,25 @@ from parallel.helpers import session_processes, wait_until
 from auditor.errors import EXIT_INTERRUPTED
 from auditor.run.interrupt import Signals
 
+from .clirun import scenario_text
+
 pytestmark = [pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")]
 
-SCENARIO = """\
-name: "{name}"
-base_url: {base}
-devices: [desktop]
-retry: {{attempts: 1}}
-limits: {{step_timeout_ms: 60000}}
-steps:
-  - stage: landing
-    actions:
-      - goto: /page/{name}
-  - stage: product
-    actions:
-      - goto: /hang
+STEPS = """
+- stage: landing
+  actions:
+    - goto: /page/{name}
+- stage: product
+  actions:
+    - goto: /hang
 """
 
 
 def interrupted_run(tmp_path: Path, fault, how: str, *extra: str) -> tuple[subprocess.CompletedProcess, Path]:
     files = []
     for name in ("one", "two", "three"):
-        (tmp_path / f"{name}.yaml").write_text(SCENARIO.format(name=name, base=fault.url), encoding="utf-8")
+        text = scenario_text(name, fault.url, STEPS.format(name=name), limits="{step_timeout_ms: 60000}")
+        (tmp_path / f"{name}.yaml").write_text(text, encoding="utf-8")
         files.append(f"{name}.yaml")
     workers = int(extra[extra.index("--workers") + 1]) if "--workers" in extra else 1
     proc = subprocess.Popen([sys.executable, "-m", "auditor.cli", "run", *files, "--out", "reports", *extra],
@@ -105,7 +102,7 @@ def test_an_interrupted_shard_exits_130(tmp_path, fault):
     (report,) = out.glob("*/report.json")
     assert json.loads(report.read_text(encoding="utf-8"))["run"]["options"]["interrupted"]["walked"] == 1
     merged = subprocess.run([sys.executable, "-m", "auditor.cli", "merge", str(report.parent), "--out", "merged"],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
     assert merged.returncode == 2 and "was interrupted by SIGTERM and is incomplete" in merged.stderr, merged.stderr
 
 

@@ -8,21 +8,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .clirun import run_cli
+from .clirun import run_cli, scenario_text
 
-SCENARIO = """\
-name: "{name}"
-base_url: {base}
-devices: [desktop]
-retry: {{attempts: 1}}
-limits: {{step_timeout_ms: 4000}}
-steps:
-  - stage: landing
-    actions:
-      - goto: /page/{page}
-  - stage: product
-    actions:
-      - goto: /page/{page}-2
+STEPS = """
+- stage: landing
+  actions:
+    - goto: /page/{page}
+- stage: product
+  actions:
+    - goto: /page/{page}-2
 """
 ESCAPES = ["../../../../etc/hostname", "/etc/hostname", "screenshots/../../outside.jpg", "screenshots/none-such.jpg"]
 
@@ -43,7 +37,8 @@ def only(root: Path) -> Path:
 
 def test_screenshot_paths_outside_a_shard_are_dropped_with_a_note(tmp_path, fault):
     for name, page in (("Shop one", "one"), ("Shop two", "two")):
-        (tmp_path / f"{page}.yaml").write_text(SCENARIO.format(name=name, base=fault.url, page=page), encoding="utf-8")
+        text = scenario_text(json.dumps(name), fault.url, STEPS.format(page=page))
+        (tmp_path / f"{page}.yaml").write_text(text, encoding="utf-8")
     shards = []
     for i in (1, 2):
         res = run_cli(["run", "one.yaml", "two.yaml", "--shard", f"{i}/2", "--out", f"shard{i}"], cwd=tmp_path,
@@ -84,7 +79,8 @@ def test_screenshot_paths_outside_a_shard_are_dropped_with_a_note(tmp_path, faul
 
 
 def test_a_screenshot_named_but_missing_from_the_shard_is_dropped_too(tmp_path, fault):
-    (tmp_path / "one.yaml").write_text(SCENARIO.format(name="Shop one", base=fault.url, page="one"), encoding="utf-8")
+    text = scenario_text('"Shop one"', fault.url, STEPS.format(page="one"))
+    (tmp_path / "one.yaml").write_text(text, encoding="utf-8")
     res = run_cli(["run", "one.yaml", "--shard", "1/1", "--out", "shard"], cwd=tmp_path, timeout=180)
     assert res.rc == 0, res.stderr
     shard = only(tmp_path / "shard")
