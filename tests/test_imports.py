@@ -33,6 +33,10 @@ _DEVICES = ("Playwright (73 ms) and its driver start only when a scenario names 
 _REPORT = ("only `auditor baseline save` reads a report: the report package (120 ms) would otherwise load with "
            "the gate on every run's critical path and in every worker process")
 
+_PLUGIN = ("pytest loads the plugin in every run of every project auditor is installed in, and in each xdist "
+           "worker: its module costs 10 ms with the model alone, 240 ms with the policy, checks, pipeline, report "
+           "and walker, which load only when a test uses ux_audit or a scenario file is collected")
+
 DEFERRED: dict[tuple[str, str], str] = {
     **{("auditor.cli", target): _CLI for target in (
         "auditor.config.policy", "auditor.run.plan", "auditor.run.pipeline", "auditor.run.shard",
@@ -49,6 +53,10 @@ DEFERRED: dict[tuple[str, str], str] = {
     ("auditor.run.pipeline", "auditor.report.html"): _AFTER_WALK,
     ("auditor.gate.baseline", "auditor.report"): _REPORT,
     ("auditor.scenario.devices", "auditor.walk.devices"): _DEVICES,
+    **{("auditor.pytest_plugin", target): _PLUGIN for target in (
+        "auditor.config.policy", "auditor.config.budgets", "auditor.gate.budgets", "auditor.gate.verdict",
+        "auditor.checks.registry", "auditor.scenario.load", "auditor.run.pipeline", "auditor.run.plan",
+        "auditor.report", "auditor.walk.browser", "auditor.walk.live")},
 }
 
 

@@ -1,7 +1,7 @@
 """The pipeline in one place: scenarios → walk → checks → gate → report files.
 
     plan_jobs()   Scenario × Device → ordered jobs (the unit of sharding and of workers; plan.py)
-    walk_jobs()   jobs → Journeys (browser work; serial here, processes in workers.py)
+    walk_jobs()   jobs → Journeys (browser work; serial here, processes in workers.py); walk_in() in a given browser
     check_run()   Journeys → CheckResults → AuditRun with its gate verdict
     write()       AuditRun → reports/<run-id>/
 """
@@ -30,23 +30,35 @@ from .shard import key_of, take_shard
 
 def walk_jobs(jobs: Sequence[Job], opts: AuditOptions, run_dir: Path, *, contended: bool = False) -> list[Journey]:
     from ..walk.session import browser_session
-    from ..walk.walker import WalkInterrupted, WalkOptions, walk_journey
+    from ..walk.walker import WalkInterrupted
 
     journeys: list[Journey] = []
     try:  # SIGINT and SIGTERM reach here as KeyboardInterrupt (run/interrupt.py installs the handlers)
-        with tempfile.TemporaryDirectory(prefix="auditor-state-") as state_dir, \
-                browser_session(opts.browser_path, opts.connect) as browser:
-            wopts = WalkOptions(run_dir=run_dir, repeat=opts.repeat, throttle=opts.throttle, contended=contended,
-                                progress=opts.progress, state_dir=Path(state_dir))
-            for job in jobs:
-                if opts.progress:
-                    opts.progress(f"walking {job.scenario.name} on {job.device.name}")
-                with phase("walk"):  # capture and tab set-up inside it are timed as phases of their own
-                    journeys.append(walk_journey(browser, job.scenario, job.device, wopts))
+        with browser_session(opts.browser_path, opts.connect) as browser:
+            walk_in(browser, jobs, opts, run_dir, contended=contended, into=journeys)
     except WalkInterrupted as stopped:  # the journey so far, then the browser was closed on the way out
         raise RunInterrupted([*journeys, stopped.journey]) from None
     except KeyboardInterrupt:  # between journeys, or while a browser started or signed in
         raise RunInterrupted(journeys) from None
+    return journeys
+
+
+def walk_in(browser: Any, jobs: Sequence[Job], opts: AuditOptions, run_dir: Path, *, contended: bool = False,
+            into: list[Journey] | None = None) -> list[Journey]:
+    """The jobs walked one after the other in ``browser``: walk_jobs' own, or one that someone else
+    launched (the pytest plugin walks in pytest-playwright's). ``into``: the list each journey is
+    appended to once walked, so that an interrupted run still has the ones before."""
+    from ..walk.walker import WalkOptions, walk_journey
+
+    journeys = [] if into is None else into
+    with tempfile.TemporaryDirectory(prefix="auditor-state-") as state_dir:
+        wopts = WalkOptions(run_dir=run_dir, repeat=opts.repeat, throttle=opts.throttle, contended=contended,
+                            progress=opts.progress, state_dir=Path(state_dir))
+        for job in jobs:
+            if opts.progress:
+                opts.progress(f"walking {job.scenario.name} on {job.device.name}")
+            with phase("walk"):  # capture and tab set-up inside it are timed as phases of their own
+                journeys.append(walk_journey(browser, job.scenario, job.device, wopts))
     return journeys
 
 

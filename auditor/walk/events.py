@@ -87,17 +87,23 @@ class Listeners:
     last_activity: float = 0.0  # time.monotonic() of the last request that started or ended
 
     def attach(self, context, page) -> None:
-        self._page = page
-        page.on("console", self._console)
-        page.on("pageerror", self._pageerror)
+        self.record(page)
         page.on("request", self._request)
         page.on("requestfinished", self._requestfinished)
-        page.on("requestfailed", self._requestfailed)
-        page.on("response", self._response)
         page.on("dialog", self._dialog)
         page.on("download", self._download)
         page.on("crash", self._crash)
         context.on("page", self._popup)
+
+    def record(self, page) -> None:
+        """Only the listeners that record (console errors, failed requests, the document's status): all
+        that attach() uses for a page someone else drives (walk/live.py), whose dialogs, pop-ups and
+        downloads stay theirs to handle."""
+        self._page = page
+        page.on("console", self._console)
+        page.on("pageerror", self._pageerror)
+        page.on("requestfailed", self._requestfailed)
+        page.on("response", self._response)
 
     def _first_party(self, url: str) -> bool:
         return host_matches(urlsplit(url).hostname or "", self.allowed)
