@@ -28,16 +28,14 @@ by pytest-xdist; it walks in pytest-playwright's ``browser`` (so ``--browser-cha
 ``--slowmo`` and ``browser_type_launch_args`` apply) and pytest-playwright's ``--base-url`` overrides
 the scenario's base_url.
 
-Everything auditor itself does is delegated: capture to walk/live.py, checks and the verdict to the
-pipeline's check_run, budgets to gate/budgets.py, the report to report/.
+This module is pytest's side only. The audit itself is run/live.py's (``PageAudit``, ``walk_and_judge``):
+capture through walk/live.py, the walk through the pipeline's walk_in, checks and the verdict through
+check_run, budgets through gate/budgets.py, the report through report/.
 """
 from __future__ import annotations
 
-import difflib
-import os
 import sys
 import warnings
-from collections import Counter
 from dataclasses import replace
 from fnmatch import fnmatch
 from pathlib import Path
@@ -47,22 +45,20 @@ from urllib.parse import urlsplit
 import pytest
 
 from .errors import ConfigError
-from .model import SEVERITIES, STAGE_KINDS, AuditRun, Device, Finding, Journey, StageCapture, slug
+from .model import SEVERITIES, Device, slug
 
 if TYPE_CHECKING:
-    from .config.budgets import Budget
     from .config.policy import Policy
+    from .run.live import PageAudit
     from .scenario.types import Scenario
-    from .walk.live import LivePage
 
 # Everything else of auditor is imported where it is used: pytest loads this module in every run of
 # every project auditor is installed in (and in each pytest-xdist worker), most of which never use it.
 # Here it costs pytest's start-up 10 ms of CPU; the policy, checks, pipeline, report and walker would
 # make that 240 ms (tests/test_imports.py lists each deferred import).
 
-_AUDIT = pytest.StashKey["UxAudit"]()
+_AUDIT = pytest.StashKey["PageAudit"]()
 _POLICY = pytest.StashKey["Policy"]()
-SHOWN_REASONS = 20  # gate reasons listed in a failure message; the report has them all
 
 
 # ---- options ------------------------------------------------------------------------------------
@@ -163,14 +159,16 @@ def ux_device(request: pytest.FixtureRequest, page: Any, browser_context_args: d
 
 @pytest.fixture
 def ux_audit(request: pytest.FixtureRequest, page: Any, browser_name: str | None, ux_policy: Policy,
-             ux_device: Device, ux_report_dir: Path) -> Iterator[UxAudit]:
+             ux_device: Device, ux_report_dir: Path) -> Iterator[PageAudit]:
     """Capture stages of ``page`` with ``ux_audit.capture(stage)``; they are audited after the test body."""
     policy = ux_policy
     marker = request.node.get_closest_marker("ux_audit")
     if marker and "fail_on" in marker.kwargs:
         policy = replace(policy, fail_on=marker.kwargs["fail_on"])
     base_url = request.getfixturevalue("base_url") if "base_url" in request.fixturenames else None
-    audit = UxAudit(page, name=request.node.name, path=request.node.nodeid, device=ux_device, policy=policy,
+    from .run.live import PageAudit
+
+    audit = PageAudit(page, name=request.node.name, path=request.node.nodeid, device=ux_device, policy=policy,
                     report_dir=ux_report_dir, first_party=_hosts(base_url),
                     disabled="" if browser_name in (None, "chromium") else
                     f"auditor captures through Chromium; this run uses {browser_name}")
@@ -232,185 +230,17 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
         audit = item.stash.get(_AUDIT, None)
         if audit is not None and audit.stages:
             try:
-                item.add_report_section("call", "auditor", audit.finish()[1])
+                item.add_report_section("call", "auditor", audit.write())
             except Exception as exc:  # noqa: BLE001 - the test's own failure is the one to show
                 item.add_report_section("call", "auditor", f"the report could not be written: {exc}")
         raise
     audit = item.stash.get(_AUDIT, None)
-    if audit is not None:
-        failure = audit.gate()
-        if failure:
-            pytest.fail(failure, pytrace=False)
+    if audit is not None and (audit.disabled or not audit.stages):
+        warnings.warn(pytest.PytestWarning(f"ux_audit: nothing was audited in {item.nodeid}: "
+                                           f"{audit.disabled or 'no stage was captured'}"), stacklevel=1)
+    elif audit is not None and (failure := audit.gate()):
+        pytest.fail(failure, pytrace=False)
     return result
-
-
-# ---- the ux_audit fixture's object --------------------------------------------------------------
-
-class UxAudit:
-    """The stages a test captured, and the audit of them. Checks, budgets and the verdict are the
-    pipeline's own (run/pipeline.check_run, gate/budgets, gate/verdict), on one journey named after
-    the test."""
-
-    def __init__(self, page: Any, *, name: str, path: str, device: Device, policy: Policy, report_dir: Path,
-                 first_party: tuple[str, ...] = (), disabled: str = ""):
-        self.page, self.name, self.path, self.device = page, name, path, device
-        self.policy, self.report_dir, self.first_party, self.disabled = policy, Path(report_dir), first_party, disabled
-        self._pages: dict[int, LivePage] = {}
-        self._stages: list[StageCapture] = []
-        self._secrets: list[str] = []
-        self._run: AuditRun | None = None
-        self.run_id = slug(name)
-
-    @property
-    def stages(self) -> tuple[StageCapture, ...]:
-        return tuple(self._stages)
-
-    def capture(self, stage: str, *, kind: str | None = None, label: str = "",
-                page: Any = None) -> StageCapture | None:
-        """Capture ``page`` (default: the test's) as it is now, as stage ``stage``; ``kind`` (default:
-        ``stage``) is what the checks know it as: landing, product, cart, checkout, payment, review…
-        A stage captured again gets a numbered id (``cart-2``). None when auditing is off (not Chromium)."""
-        kind = kind or stage
-        if slug(kind) != kind:
-            raise ValueError(f"ux_audit.capture: stage kind {kind!r} must use a-z, 0-9, - and _ "
-                             f"(built-in kinds: {', '.join(STAGE_KINDS)})")
-        if self.disabled:
-            return None
-        taken = {s.stage for s in self._stages}
-        stage_id = next(s for n in range(1, len(taken) + 2) if (s := stage if n == 1 else f"{stage}-{n}") not in taken)
-        cap = self._live(page or self.page).capture(stage_id, kind=kind, index=len(self._stages), label=label)
-        self._stages.append(cap)
-        self._run = None
-        return cap
-
-    def secret(self, value: str) -> None:
-        """Mask ``value`` wherever a later capture finds it (text, DOM, URLs, screenshots)."""
-        self._secrets.append(value)
-        for live in self._pages.values():
-            live.mask.add(value)
-
-    def _live(self, page: Any) -> LivePage:
-        from .walk.live import LivePage
-
-        if id(page) not in self._pages:
-            self._pages[id(page)] = LivePage(page, device=self.device.name, run_dir=self.report_dir,
-                                             secrets=self._secrets, first_party=self.first_party)
-        return self._pages[id(page)]
-
-    def journey(self) -> Journey:
-        return Journey(scenario=self.name, scenario_path=self.path, device=self.device, stages=self.stages)
-
-    def run(self) -> AuditRun:
-        """The checks and the verdict over the stages captured so far."""
-        if self._run is None:
-            self._run = _judge([self.journey()], self.policy, self.run_id, {"test": self.path})
-        return self._run
-
-    @property
-    def findings(self) -> tuple[Finding, ...]:
-        return self.run().findings
-
-    def assert_no(self, check: str, *, severity: str = "info") -> None:
-        """Fail unless check ``check`` (an id such as ``surprise-fees``) ran over the stages captured so
-        far and found nothing at or above ``severity``. A check that could not judge them (no stage of
-        its kinds, disabled by the policy, errored) fails too: it cannot vouch for the page."""
-        __tracebackhide__ = True
-        from .checks.registry import check_ids
-        from .config.budgets import Budget
-
-        check_id = _known(check.strip().lower().replace("_", "-"), check_ids(), "check")
-        _known(severity, SEVERITIES, "severity")
-        self._assert(Budget(check=check_id, max_findings=0, severity=severity, name=f"no {check_id} findings"
-                            + (f" at {severity} or worse" if severity != "info" else ""), **_caller()))
-
-    def assert_budget(self, *, device: str = "", stages: Iterable[str] = (), **limits: float) -> None:
-        """Fail when a metric is over its limit: ``assert_budget(checkout_fields=12, lcp_ms=2500)``,
-        judged as a policy budget is (gate/budgets.py: timings on a single load get the tolerance;
-        a metric nothing measured fails)."""
-        __tracebackhide__ = True
-        from .config.budgets import METRICS, Budget
-
-        if not limits:
-            raise ValueError("ux_audit.assert_budget: give at least one limit, e.g. checkout_fields=12")
-        where = _caller()
-        self._assert(*(Budget(metric=_known(m, tuple(METRICS), "metric"), max=float(v), device=device,
-                              stages=tuple(stages), **where) for m, v in limits.items()))
-
-    def _assert(self, *budgets: Budget) -> None:
-        __tracebackhide__ = True
-        from .gate.budgets import evaluate
-
-        if self.disabled:
-            return
-        if not self._stages:
-            raise AssertionError("ux_audit: nothing captured yet; call ux_audit.capture(stage) first")
-        broken = [o.text for o in evaluate(self.run(), replace(self.policy, budgets=budgets))
-                  if o.status in ("failed", "not-evaluated")]
-        if broken:
-            raise AssertionError("\n".join(broken))
-
-    def finish(self) -> tuple[AuditRun, str]:
-        """Write the report; (the judged run, where its index is, as the failure message shows it)."""
-        from .report import write_report
-
-        run = self.run()
-        files = write_report(run, self.report_dir)
-        return run, f"report: {_shown(files.index_html)}"
-
-    def gate(self) -> str | None:
-        """After the test body: the report, and the failure message if the gate failed."""
-        if self.disabled or not self._stages:
-            warnings.warn(pytest.PytestWarning(f"ux_audit: nothing was audited in {self.path}: "
-                                               + (self.disabled or "no stage was captured")), stacklevel=1)
-            return None
-        run, where = self.finish()
-        return None if run.gate is None or run.gate.passed else _failure(run, self.policy, where)
-
-
-def _known(name: str, known: Iterable[str], what: str) -> str:
-    choices = tuple(known)
-    if name in choices:
-        return name
-    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
-    hint = f"did you mean {close[0]!r}? " if close else ""
-    raise ValueError(f"unknown {what} {name!r}; {hint}known: {', '.join(choices)}")
-
-
-def _caller() -> dict[str, Any]:
-    """Where a test called an assert_ helper: the budget's "where" in its messages."""
-    frame = sys._getframe(2)
-    return {"path": _shown(Path(frame.f_code.co_filename)), "line": frame.f_lineno}
-
-
-def _shown(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive
-        return str(path)
-
-
-def _judge(journeys: list[Journey], policy: Policy, run_id: str, options: dict[str, Any]) -> AuditRun:
-    from .run.pipeline import check_run
-    from .run.plan import AuditOptions
-
-    return check_run(journeys, AuditOptions(policy=policy), run_id, options={"policy": policy.path or "(defaults)",
-                                                                            "fail_on": policy.fail_on, **options})
-
-
-def _failure(run: AuditRun, policy: Policy, where: str) -> str:
-    """The failure message: each reason the gate gave (every finding at or above fail_on, a failed
-    step, a broken budget), which checks found them, and where the report is."""
-    from .gate.verdict import gate_findings
-
-    reasons = run.gate.reasons if run.gate else ()
-    shown = [f"  {r}" for r in reasons[:SHOWN_REASONS]]
-    if len(reasons) > SHOWN_REASONS:
-        shown.append(f"  … and {len(reasons) - SHOWN_REASONS} more in the report")
-    by_check = Counter(f.check for f in gate_findings(run, policy.fail_on))
-    lines = [f"auditor: the UX gate failed (fail_on: {policy.fail_on}, policy: {policy.path or 'defaults'}):", *shown]
-    if by_check:
-        lines.append("findings by check: " + ", ".join(f"{c} ×{n}" for c, n in by_check.items()))
-    return "\n".join(lines + [where])
 
 
 # ---- scenario files as items --------------------------------------------------------------------
@@ -466,20 +296,9 @@ def _walk_item(scenario: Scenario, device: Device) -> Callable[..., None]:
         if browser_name not in (None, "chromium"):
             pytest.skip(f"auditor walks scenarios in Chromium; this run uses {browser_name}")
         policy = _load_policy(pytestconfig, [scenario]) if scenario.policy else ux_policy
+        from .run.live import walk_and_judge
+
         failure = walk_and_judge(scenario, device, browser, policy, ux_report_dir)
         if failure:
             pytest.fail(failure, pytrace=False)
     return walk_scenario
-
-
-def walk_and_judge(scenario: Scenario, device: Device, browser: Any, policy: Policy, run_dir: Path) -> str | None:
-    """Walk ``scenario`` on ``device`` in ``browser`` (the pipeline's walk_in), check, judge and write
-    the report to ``run_dir``; the failure message, or None when the gate passed."""
-    from .report import write_report
-    from .run.pipeline import walk_in
-    from .run.plan import AuditOptions, Job
-
-    journeys = walk_in(browser, [Job(scenario, device)], AuditOptions(policy=policy), run_dir)
-    run = _judge(journeys, policy, slug(f"{scenario.name}-{device.name}"), {"scenario": scenario.path})
-    files = write_report(run, run_dir)
-    return None if run.gate is None or run.gate.passed else _failure(run, policy, f"report: {_shown(files.index_html)}")

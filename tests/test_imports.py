@@ -35,7 +35,7 @@ _REPORT = ("only `auditor baseline save` reads a report: the report package (120
 
 _PLUGIN = ("pytest loads the plugin in every run of every project auditor is installed in, and in each xdist "
            "worker: its module costs 10 ms with the model alone, 240 ms with the policy, checks, pipeline, report "
-           "and walker, which load only when a test uses ux_audit or a scenario file is collected")
+           "and walker (run/live.py), which load only when a test uses ux_audit or a scenario file is collected")
 
 DEFERRED: dict[tuple[str, str], str] = {
     **{("auditor.cli", target): _CLI for target in (
@@ -54,9 +54,7 @@ DEFERRED: dict[tuple[str, str], str] = {
     ("auditor.gate.baseline", "auditor.report"): _REPORT,
     ("auditor.scenario.devices", "auditor.walk.devices"): _DEVICES,
     **{("auditor.pytest_plugin", target): _PLUGIN for target in (
-        "auditor.config.policy", "auditor.config.budgets", "auditor.gate.budgets", "auditor.gate.verdict",
-        "auditor.checks.registry", "auditor.scenario.load", "auditor.run.pipeline", "auditor.run.plan",
-        "auditor.report", "auditor.walk.browser", "auditor.walk.live")},
+        "auditor.config.policy", "auditor.scenario.load", "auditor.run.live", "auditor.walk.browser")},
 }
 
 
